@@ -1,0 +1,79 @@
+"""The `dockseal` command line: collect flags, call the library, map errors to exit codes.
+
+Exit codes: 0 ok, 1 findings/drift/conflicts, 2 invalid input or usage (nothing written), 3 unexpected error,
+130 interrupted.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .errors import DocksealError
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="dockseal")
+def cli() -> None:
+    """Scaffold and regenerate hardened container setups."""
+
+
+@cli.command()
+@click.argument("directory", default=".", type=click.Path(path_type=Path))
+@click.option("--set", "set_values", multiple=True, metavar="KEY=VALUE",
+              help="An answer, read as a YAML scalar (repeatable; highest priority).")
+@click.option("--answers", "answers_file", type=click.Path(path_type=Path), help="Answers from a YAML or JSON file.")
+@click.option("--no-input", is_flag=True, help="Never prompt: use --set, --answers, detection and defaults.")
+@click.option("--force", is_flag=True, help="Replace existing files that dockseal would write.")
+@click.option("--dry-run", is_flag=True, help="Show what would be written, with diffs; write nothing.")
+@click.option("--example", metavar="STACK", help="Also write dockseal's sample application for STACK.")
+def new(directory: Path, set_values: tuple[str, ...], answers_file: Path | None, no_input: bool, force: bool,
+        dry_run: bool, example: str | None) -> None:
+    """Write a hardened Dockerfile (and friends) for the service in DIRECTORY (default: .)."""
+    from . import writer
+    from .answers import parse_set
+    from .new import Options, run
+
+    opts = Options(directory, parse_set(set_values), answers_file, no_input, force, dry_run, example)
+    result = run(opts)
+    if dry_run:
+        for change in result.changes:
+            click.echo(f"{change.status:9} {directory / change.path}")
+        for change in result.changes:
+            if change.status != "unchanged":
+                click.echo(writer.diff(change), nl=False)
+        click.echo("dry run: nothing was written", err=True)
+        return
+    for path in result.written:
+        click.echo(f"wrote {directory / path}")
+    unchanged = sum(1 for c in result.changes if c.status == "unchanged")
+    if unchanged:
+        click.echo(f"{unchanged} file(s) already up to date")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point: one handler turns every error into a message and an exit code."""
+    try:
+        cli.main(args=argv, prog_name="dockseal", standalone_mode=False)
+    except DocksealError as err:
+        click.echo(f"dockseal: error: {err}", err=True)
+        return err.exit_code
+    except click.exceptions.Exit as exc:
+        return exc.exit_code
+    except click.ClickException as err:
+        err.show()
+        return 2
+    except (KeyboardInterrupt, click.exceptions.Abort):
+        click.echo("\ndockseal: interrupted; nothing was written", err=True)
+        return 130
+    except Exception as err:  # noqa: BLE001 - the last line of defence
+        click.echo(f"dockseal: unexpected error ({type(err).__name__}: {err}); please report it", err=True)
+        return 3
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
