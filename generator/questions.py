@@ -13,6 +13,19 @@ from .answers import Answers, Question
 from .template import cookiecutter_defaults
 
 URL = r"https://[A-Za-z0-9._~:/?#\[\]@!&()*+,;=%-]+"
+IMAGE_REPOSITORY = r"[a-z0-9]+([.-][a-z0-9]+)*(:[0-9]{1,5})?(/[a-z0-9]+([._-][a-z0-9]+)*)+"
+
+
+def _image_repository(a: Answers) -> str:
+    """ghcr.io/OWNER/REPO or registry.gitlab.com/GROUP/REPO from the source URL, else a local name."""
+    import re
+
+    match = re.fullmatch(r"https://(github\.com|gitlab\.com)/([A-Za-z0-9_.-]+(?:/[A-Za-z0-9_.-]+)+?)(?:\.git)?/?",
+                         a.get("source_url") or "")
+    if match:
+        registry = "ghcr.io" if match.group(1) == "github.com" else "registry.gitlab.com"
+        return f"{registry}/{match.group(2).lower()}"
+    return f"localhost/{a['service_name']}"
 
 
 def _versions(a: Answers) -> list[str]:
@@ -63,6 +76,9 @@ _QUESTIONS = [
              help="an https:// URL without spaces or quotes"),
     Question("documentation_url", "Documentation URL", pattern=URL, max_length=500,
              help="an https:// URL without spaces or quotes"),
+    Question("image_repository", "Image repository the service is pushed to", pattern=IMAGE_REPOSITORY,
+             max_length=255, auto=_image_repository,
+             help="registry/path without tag or digest, e.g. ghcr.io/acme/orders (lowercase)"),
 ]
 
 
