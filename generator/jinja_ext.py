@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from jinja2.ext import Extension
@@ -27,6 +28,7 @@ class RenderContext:
     images: dict[str, BaseImage]
     runtime: Runtime
     version: str
+    tools: dict[str, str]
 
     def record(self) -> dict[str, Any]:
         """What `.dockseal.yml` stores, so the service can be regenerated and checked later."""
@@ -39,6 +41,7 @@ class RenderContext:
 
 
 _cache: dict[str, RenderContext] = {}
+TOOLS_FILE = Path(__file__).parent / "data" / "tools.yml"
 
 
 def given_answers(cookiecutter: dict[str, Any]) -> Answers:
@@ -59,7 +62,7 @@ def render_context(cookiecutter: dict[str, Any]) -> RenderContext:
         images = cat.bases(answers["stack"], answers["stack_version"], answers["base_flavour"])
         images = {role: _apply_pin(image, pins.get(role)) for role, image in images.items()}
         runtime = stacks.get(answers["stack"]).runtime(answers, images["runtime"].shell)
-        _cache[key] = RenderContext(answers, images, runtime, __version__)
+        _cache[key] = RenderContext(answers, images, runtime, __version__, tool_versions())
     return _cache[key]
 
 
@@ -75,6 +78,13 @@ def _apply_pin(image: BaseImage, pinned: str | None) -> BaseImage:
     if ref.name != image.ref.name or ref.tag != image.ref.tag or not ref.digest:
         return image
     return replace(image, ref=image.ref.with_digest(ref.digest))
+
+
+def tool_versions() -> dict[str, str]:
+    """Pinned versions of the build tools the Dockerfiles install (data/tools.yml)."""
+    from .catalog import _load_yaml
+
+    return {k: str(v) for k, v in _load_yaml(TOOLS_FILE).items()}
 
 
 def to_yaml(data: Any) -> str:
