@@ -125,3 +125,9 @@ def test_argv_from_string_and_list():
     assert res({"stack": "python", "command": "gunicorn 'app:create()' -b :8000"})["command"] == \
         ["gunicorn", "app:create()", "-b", ":8000"]
     assert res({"stack": "python", "command": ["python3", "-m", "x"]})["command"] == ["python3", "-m", "x"]
+
+
+def test_cookiecutter_stack_choices_are_the_registered_stacks():
+    from generator import stacks
+
+    assert cookiecutter_defaults()["stack"] == list(stacks.STACKS)
