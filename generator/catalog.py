@@ -114,3 +114,14 @@ class Catalog:
         prefixes = self.trusted_registries if allowed is None else allowed
         return any(name.startswith(p) if p.endswith("/") else name == p or name.startswith(p + "/")
                    for p in prefixes)
+
+
+def eol_warnings(stack: str, version: str, flavour: str, today: _dt.date | None = None) -> list[str]:
+    """One line per base image of that combination that is past its end-of-life date."""
+    today = today or _dt.date.today()
+    lines = []
+    for role, image in load().bases(stack, version, flavour).items():
+        if image.eol and _dt.date.fromisoformat(image.eol) < today:
+            lines.append(f"the {role} base {image.tagged} reached end of life on {image.eol}: it gets no more "
+                         "security fixes; choose a newer stack_version when the catalog offers one")
+    return lines

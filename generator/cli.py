@@ -37,8 +37,13 @@ def new(directory: Path, set_values: tuple[str, ...], answers_file: Path | None,
     from .answers import parse_set
     from .new import Options, run
 
+    from .catalog import eol_warnings
+
     opts = Options(directory, parse_set(set_values), answers_file, no_input, force, dry_run, example)
     result = run(opts)
+    a = result.answers
+    for line in eol_warnings(a["stack"], a["stack_version"], a["base_flavour"]):
+        click.echo(f"dockseal: warning: {line}", err=True)
     if dry_run:
         for change in result.changes:
             click.echo(f"{change.status:9} {directory / change.path}")

@@ -160,3 +160,9 @@ def test_unexpected_errors_exit_3(tmp_path, monkeypatch, capsys):
 def test_version_flag(capsys):
     assert main(["--version"]) == 0
     assert "dockseal" in capsys.readouterr().out
+
+
+def test_end_of_life_bases_are_warned_about(tmp_path, capsys):
+    assert main(["new", "--no-input", "--set", "stack=node", "--set", "stack_version=20", str(tmp_path)]) == 0
+    err = capsys.readouterr().err
+    assert "warning" in err and "node:20-bookworm-slim reached end of life on 2026-04-30" in err
