@@ -64,6 +64,7 @@ class Catalog:
     def __init__(self, data: dict) -> None:
         self.data = data
         self.trusted_registries: list[str] = list(data.get("trusted_registries", []))
+        self.max_digest_age_days: int = int(data.get("max_digest_age_days", 180))
         default_source = data.get("default_source", "")
         self.images: dict[str, BaseImage] = {}
         for key, entry in data.get("images", {}).items():
@@ -124,4 +125,17 @@ def eol_warnings(stack: str, version: str, flavour: str, today: _dt.date | None 
         if image.eol and _dt.date.fromisoformat(image.eol) < today:
             lines.append(f"the {role} base {image.tagged} reached end of life on {image.eol}: it gets no more "
                          "security fixes; choose a newer stack_version when the catalog offers one")
+    return lines
+
+
+def age_warnings(images: dict[str, BaseImage], max_days: int | None = None,
+                 today: _dt.date | None = None) -> list[str]:
+    """One line per catalog digest observed more than `max_days` ago (old digests carry fixed CVEs)."""
+    limit = load().max_digest_age_days if max_days is None else max_days
+    lines = []
+    for role, image in images.items():
+        age = image.age_days(today)
+        if age > limit:
+            lines.append(f"the {role} base {image.tagged} digest was observed on {image.observed} ({age} days ago, "
+                         f"over {limit}): run `dockseal pin` to resolve a fresh digest from the registry")
     return lines
