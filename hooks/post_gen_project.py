@@ -26,10 +26,21 @@ def remove(project, *relative):
             parent = parent.parent
 
 
-def go_health_probe(answers, project):
-    """Only Go images need the probe binary (no interpreter in a static image)."""
-    if answers["stack"] != "go":
-        remove(project, ".dockseal/healthprobe")
+# Support files a stack's Dockerfile copies or builds (health probes, server configs); other stacks drop them.
+STACK_FILES = {
+    ".dockseal/healthprobe/main.go": "go",
+    ".dockseal/healthprobe/HealthProbe.java": "java",
+    ".dockseal/healthprobe/main.rs": "rust",
+    ".dockseal/php": "php",
+    ".dockseal/nginx": "static",
+}
+
+
+def stack_support_files(answers, project):
+    """Keep only the support files of the chosen stack."""
+    for rel, stack in STACK_FILES.items():
+        if answers["stack"] != stack:
+            remove(project, rel)
 
 
 def main():
@@ -42,7 +53,7 @@ def main():
 
     answers = render_context(context).a
     project = Path.cwd()
-    go_health_probe(answers, project)
+    stack_support_files(answers, project)
     return 0
 
 

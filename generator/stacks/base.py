@@ -45,6 +45,11 @@ class Stack(Protocol):
 
     def runtime(self, answers: dict[str, Any], runtime_image_has_shell: bool) -> Runtime: ...
 
+    # Optional (see the helpers in generator/stacks/__init__.py):
+    #   FRAMEWORKS: tuple[str, ...]       the `framework` choices, default first (else ("none",))
+    #   MAIN_PACKAGE: str                 the default `main_package` (the question is asked only when set)
+    #   writable_paths(answers) -> list   the `writable_paths` default: what the runtime must write
+
 
 def read_json(path: Path) -> dict[str, Any]:
     """A JSON object from `path`, or {} when it is missing or unreadable (detection never fails)."""
@@ -87,3 +92,20 @@ def pick_version(wanted: str | None, available: list[str]) -> str | None:
         if wanted == version or wanted.startswith(version + "."):
             return version
     return None
+
+
+def health_url(answers: dict[str, Any]) -> str:
+    """The URL the health check asks, inside the container."""
+    return f"http://127.0.0.1:{answers['port']}{answers['health_path']}"
+
+
+def files_below(root: Path, pattern: str, depth: int = 2) -> list[Path]:
+    """Files matching `pattern` in `root` and up to `depth` levels below, skipping hidden and build folders."""
+    skip = {"node_modules", "vendor", "target", "bin", "obj", "build", "dist"}
+    found: list[Path] = []
+    for level in range(depth + 1):
+        for path in sorted(root.glob("/".join(["*"] * level + [pattern]))):
+            parts = path.relative_to(root).parts[:-1]
+            if path.is_file() and not any(p.startswith(".") or p in skip for p in parts):
+                found.append(path)
+    return found

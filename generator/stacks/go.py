@@ -11,6 +11,7 @@ from .base import Detection, Runtime, read_text
 NAME = "go"
 PACKAGE_MANAGERS = ("mod",)
 DEFAULT_PORT = 8080
+MAIN_PACKAGE = "."
 PROBE = "/app/healthprobe"
 
 
