@@ -13,4 +13,7 @@ def check_combinations(cookiecutter: dict[str, Any]) -> None:
     Resolving the render context validates every answer and the stack/version/flavour combination
     against the catalog; cross-answer rules live here as they are added.
     """
-    render_context(cookiecutter)
+    ctx = render_context(cookiecutter)
+    from .outputs.combinations import check_run_config
+
+    check_run_config(ctx.a)

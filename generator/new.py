@@ -11,6 +11,7 @@ from . import writer
 from .answers import Answers, Ask, load_file, resolve
 from .detect import detect_all, detected_answers
 from .errors import AnswerError, InputError
+from .hookslib import check_combinations
 from .questions import questions
 from .render import render
 
@@ -58,6 +59,7 @@ def run(opts: Options, ask_factory: Callable[[], Ask] | None = None) -> Result:
     if example_files:
         opts.set_values.setdefault("stack", opts.example)
     answers = collect_answers(opts, ask_factory)
+    check_combinations({"_answers": answers})  # the pre-generation hook's rules, with their own message
     files = {**example_files, **render(answers)}
     changes = writer.plan(opts.target, files)
     if opts.dry_run:

@@ -10,6 +10,7 @@ from dataclasses import replace
 
 from . import catalog, stacks
 from .answers import Answers, Question
+from .outputs.questions import RUN_QUESTIONS
 from .template import cookiecutter_defaults
 
 URL = r"https://[A-Za-z0-9._~:/?#\[\]@!&()*+,;=%-]+"
@@ -84,6 +85,7 @@ _QUESTIONS = [
     Question("image_repository", "Image repository the service is pushed to", pattern=IMAGE_REPOSITORY,
              max_length=255, auto=_image_repository,
              help="registry/path without tag or digest, e.g. ghcr.io/acme/orders (lowercase)"),
+    *RUN_QUESTIONS,
 ]
 
 

@@ -43,6 +43,45 @@ def stack_support_files(answers, project):
             remove(project, rel)
 
 
+def write(project, files):
+    """Write generated text files (paths come from dockseal's own modules, never from answers)."""
+    for rel, text in files.items():
+        path = project / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+
+
+def compose_file(ctx, project):
+    """compose.yaml: the hardened local run, when `compose` is on."""
+    from generator.outputs import compose
+
+    if ctx.a.get("compose"):
+        write(project, compose.files(ctx))
+
+
+def kubernetes_manifests(ctx, project):
+    """k8s/base: namespace, workload, network policies and kustomization, when `kubernetes` is on."""
+    from generator.outputs import kubernetes
+
+    if ctx.a.get("kubernetes"):
+        write(project, kubernetes.files(ctx))
+
+
+def security_docs(ctx, project):
+    """SECURITY.md and security/daemon.json: host hardening that no manifest can carry."""
+    from generator.outputs import security
+
+    write(project, security.docs_files(ctx))
+
+
+def apparmor_profile(ctx, project):
+    """security/apparmor/NAME: the service's AppArmor profile, when it runs under compose or Kubernetes."""
+    from generator.outputs import security
+
+    if ctx.a.get("compose") or ctx.a.get("kubernetes"):
+        write(project, security.apparmor_files(ctx))
+
+
 def main():
     context = json.loads(CONTEXT_JSON)
     try:
@@ -51,9 +90,14 @@ def main():
         sys.path.insert(0, context.get("_repo_dir", "."))
     from generator.jinja_ext import render_context
 
-    answers = render_context(context).a
+    ctx = render_context(context)
+    answers = ctx.a
     project = Path.cwd()
     stack_support_files(answers, project)
+    compose_file(ctx, project)
+    kubernetes_manifests(ctx, project)
+    security_docs(ctx, project)
+    apparmor_profile(ctx, project)
     return 0
 
 
