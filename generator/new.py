@@ -40,7 +40,9 @@ def collect_answers(opts: Options, ask_factory: Callable[[], Ask] | None = None)
     """Answers by priority: --set > --answers > prompts > detection > defaults."""
     given: dict[str, Any] = load_file(opts.answers_file) if opts.answers_file else {}
     given.update(opts.set_values)
-    detections = detect_all(opts.target)
+    # With --example the sample application is the source tree, so its command, port and lock file are detected.
+    example = EXAMPLES / opts.example if opts.example else None
+    detections = detect_all(example if example and example.is_dir() else opts.target)
     if "stack" not in given and len(detections) > 1 and opts.no_input:
         names = ", ".join(d.stack for d in detections)
         raise AnswerError("stack", f"the source tree matches several stacks ({names}); choose one with --set stack=NAME")

@@ -1,0 +1,61 @@
+"""Session fixtures for the end-to-end tests: a private engine configuration, a loopback registry that mirrors
+docker.io, gcr.io and cgr.dev, and the stand-in base images pushed to it (built once, cached across runs)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Callable, Iterator
+
+import pytest
+
+from conftest import need
+
+from . import standins
+from .engine import Engine, Registry
+
+TOOLS = ("buildah", "podman", "skopeo", "runc", "fuse-overlayfs", "mmdebstrap", "docker-registry", "nsenter")
+
+
+@pytest.fixture(scope="session")
+def engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
+    for tool in TOOLS:
+        need(tool)
+    if os.geteuid() != 0:
+        pytest.skip("the end-to-end tests run as root (mmdebstrap, rootful podman)")
+    root = tmp_path_factory.mktemp("engine")
+    registry = Registry(root / "registry").start()
+    eng = Engine(root, registry).configure()
+    try:
+        yield eng
+    finally:
+        eng.run("podman", "rm", "--all", "--force", "--time", "0", check=False)
+        eng.run("podman", "system", "reset", "--force", check=False)
+        registry.stop()
+
+
+@pytest.fixture(scope="session")
+def standin_cache(request: pytest.FixtureRequest) -> Path:
+    """Stand-ins outlive the run (keyed by their recipe): DOCKSEAL_E2E_CACHE, else pytest's cache directory."""
+    if os.environ.get("DOCKSEAL_E2E_CACHE"):
+        return Path(os.environ["DOCKSEAL_E2E_CACHE"])
+    return Path(request.config.cache.mkdir("dockseal-e2e-standins"))
+
+
+@pytest.fixture(scope="session")
+def standin_digests(engine: Engine, standin_cache: Path) -> Callable[[str], dict[str, str]]:
+    """stack -> {catalog repository:tag: digest of its stand-in in the test registry}, pushed on first use."""
+    pushed: dict[str, dict[str, str]] = {}
+
+    def get(stack: str) -> dict[str, str]:
+        if stack not in pushed:
+            digests = {}
+            for image in standins.ensure(stack, standin_cache):
+                digest_file = engine.root / "pushed.digest"
+                engine.run("skopeo", "copy", "--quiet", "--dest-tls-verify=false", "--digestfile", str(digest_file),
+                           image.oci, f"docker://{engine.registry.host}/{image.name}")
+                digests[image.name] = digest_file.read_text().strip()
+            pushed[stack] = digests
+        return pushed[stack]
+
+    return get
