@@ -44,6 +44,10 @@ def new(directory: Path, set_values: tuple[str, ...], answers_file: Path | None,
     a = result.answers
     for line in eol_warnings(a["stack"], a["stack_version"], a["base_flavour"]):
         click.echo(f"dockseal: warning: {line}", err=True)
+    if a.get("signing") == "dct-legacy":
+        from .outputs.signing import DCT_WARNING
+
+        click.echo(f"dockseal: {DCT_WARNING}", err=True)
     if dry_run:
         for change in result.changes:
             click.echo(f"{change.status:9} {directory / change.path}")

@@ -11,6 +11,7 @@ from dataclasses import replace
 from . import catalog, stacks
 from .answers import Answers, Question
 from .outputs.questions import RUN_QUESTIONS
+from .outputs.supply_questions import SUPPLY_CHAIN_QUESTIONS
 from .template import cookiecutter_defaults
 
 URL = r"https://[A-Za-z0-9._~:/?#\[\]@!&()*+,;=%-]+"
@@ -86,6 +87,7 @@ _QUESTIONS = [
              max_length=255, auto=_image_repository,
              help="registry/path without tag or digest, e.g. ghcr.io/acme/orders (lowercase)"),
     *RUN_QUESTIONS,
+    *SUPPLY_CHAIN_QUESTIONS,
 ]
 
 

@@ -82,6 +82,34 @@ def apparmor_profile(ctx, project):
         write(project, security.apparmor_files(ctx))
 
 
+def ci_pipeline(ctx, project):
+    """The pipeline for `ci`: .github/workflows/container.yml or .gitlab-ci.yml (none for ci=none)."""
+    from generator.outputs import github, gitlab
+
+    write(project, {**github.files(ctx.a), **gitlab.files(ctx.a)})
+
+
+def signing_files(ctx, project):
+    """signing/: sign and verify scripts plus the admission or host policy of the `signing` mode."""
+    from generator.outputs import policies, scripts
+
+    write(project, {**scripts.files(ctx.a), **policies.files(ctx.a)})
+
+
+def renovate_config(ctx, project):
+    """renovate.json: keeps base image digests, action SHAs and CI tool images fresh."""
+    from generator.outputs import renovate
+
+    write(project, renovate.files(ctx.a))
+
+
+def supply_chain_docs(ctx, project):
+    """SUPPLY-CHAIN.md: pipeline, signing, verification and the retired-DCT exception."""
+    from generator.outputs import supply_docs
+
+    write(project, supply_docs.files(ctx.a))
+
+
 def main():
     context = json.loads(CONTEXT_JSON)
     try:
@@ -98,6 +126,10 @@ def main():
     kubernetes_manifests(ctx, project)
     security_docs(ctx, project)
     apparmor_profile(ctx, project)
+    ci_pipeline(ctx, project)
+    signing_files(ctx, project)
+    renovate_config(ctx, project)
+    supply_chain_docs(ctx, project)
     return 0
 
 
