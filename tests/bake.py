@@ -40,6 +40,10 @@ def combinations() -> list[tuple[str, dict[str, Any]]]:
                             "base_flavour": flavour, "package_manager": manager}
                     out.append((f"{stack_name}-{version}-{flavour}-{manager}-minimal", base))
                     out.append((f"{stack_name}-{version}-{flavour}-{manager}-full", {**base, **FULL_OPTIONS}))
+        for framework in stacks.frameworks(stack_name)[1:]:
+            # Each framework once more, on the stack's defaults, with its own writable paths and commands.
+            out.append((f"{stack_name}-{framework}", {"service_name": f"svc-{stack_name}", "stack": stack_name,
+                                                      "framework": framework}))
     return out
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shlex
 from pathlib import Path
 from typing import Any
@@ -13,6 +14,7 @@ PACKAGE_MANAGERS = ("npm", "yarn", "pnpm")
 DEFAULT_PORT = 3000
 LOCKFILES = {"package-lock.json": "npm", "npm-shrinkwrap.json": "npm", "yarn.lock": "yarn", "pnpm-lock.yaml": "pnpm"}
 DISTROLESS_NODE = "/nodejs/bin/node"
+FRAMEWORKS = ("none", "express", "nextjs")
 
 
 def detect(root: Path) -> Detection | None:
@@ -39,7 +41,22 @@ def detect(root: Path) -> Detection | None:
     command = _detect_command(pkg)
     if command:
         answers["command"] = command
+    answers.update(_detect_framework(root, pkg))
     return Detection(NAME, ["package.json"], answers)
+
+
+def _detect_framework(root: Path, pkg: dict[str, Any]) -> dict[str, Any]:
+    """Next.js with `output: "standalone"` (its traced server.js), or Express."""
+    deps = {**(pkg.get("dependencies") or {}), **(pkg.get("devDependencies") or {})} \
+        if isinstance(pkg.get("dependencies") or {}, dict) and isinstance(pkg.get("devDependencies") or {}, dict) \
+        else {}
+    if "next" in deps:
+        config = "".join(read_text(p) for p in sorted(root.glob("next.config.*")))
+        if re.search(r"output\s*:\s*['\"]standalone['\"]", config):
+            return {"framework": "nextjs", "command": ["node", "server.js"]}
+    if "express" in deps:
+        return {"framework": "express"}
+    return {}
 
 
 def _detect_command(pkg: dict[str, Any]) -> list[str] | None:
@@ -62,6 +79,11 @@ def default_command(answers: dict[str, Any]) -> list[str]:
     return ["node", "server.js"]
 
 
+def writable_paths(answers: dict[str, Any]) -> list[str]:
+    """The Next.js server writes its image and data cache under .next/cache."""
+    return ["/app/.next/cache"] if answers.get("framework") == "nextjs" else []
+
+
 def runtime(answers: dict[str, Any], runtime_image_has_shell: bool) -> Runtime:
     """Distroless keeps node at /nodejs/bin/node, outside PATH, so the command names it in full."""
     node = "node" if runtime_image_has_shell else DISTROLESS_NODE
@@ -71,4 +93,7 @@ def runtime(answers: dict[str, Any], runtime_image_has_shell: bool) -> Runtime:
     url = f"http://127.0.0.1:{answers['port']}{answers['health_path']}"
     probe = (f"require('http').get('{url}', r => process.exit(r.statusCode < 400 ? 0 : 1))"
              ".on('error', () => process.exit(1))")
-    return Runtime(entrypoint=command, healthcheck=[node, "-e", probe], env={"NODE_ENV": "production"})
+    env = {"NODE_ENV": "production"}
+    if answers.get("framework") == "nextjs":
+        env.update({"HOSTNAME": "0.0.0.0", "PORT": str(answers["port"]), "NEXT_TELEMETRY_DISABLED": "1"})
+    return Runtime(entrypoint=command, healthcheck=[node, "-e", probe], env=env)

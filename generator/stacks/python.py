@@ -12,6 +12,10 @@ NAME = "python"
 PACKAGE_MANAGERS = ("pip", "poetry", "uv")
 DEFAULT_PORT = 8000
 SIGNALS = ("pyproject.toml", "requirements.txt", "setup.py", "poetry.lock", "uv.lock")
+FRAMEWORKS = ("none", "django", "fastapi", "flask")
+# Where a framework's application object is usually defined, and the pattern that finds its variable.
+APP_FILES = ("main.py", "app.py", "wsgi.py", "asgi.py", "server.py", "app/main.py", "src/main.py")
+APP_PATTERNS = {"fastapi": r"^(\w+)\s*=\s*FastAPI\(", "flask": r"^(\w+)\s*=\s*Flask\("}
 
 
 def detect(root: Path) -> Detection | None:
@@ -45,7 +49,43 @@ def detect(root: Path) -> Detection | None:
     command = _detect_command(root, project)
     if command:
         answers["command"] = command
+    answers.update(_detect_framework(root, pyproject))
     return Detection(NAME, found, answers)
+
+
+def _detect_framework(root: Path, pyproject: dict[str, Any]) -> dict[str, Any]:
+    """Django (manage.py + a `*/wsgi.py`), FastAPI or Flask (their app object), with a production server."""
+    deps = (read_text(root / "requirements.txt") + str(pyproject)).lower()
+    wsgi = sorted(root.glob("*/wsgi.py"))
+    if (root / "manage.py").is_file() and wsgi:
+        return {"framework": "django", "command": framework_command("django", f"{wsgi[0].parent.name}.wsgi",
+                                                                    DEFAULT_PORT, "gunicorn" in deps)}
+    for framework, pattern in APP_PATTERNS.items():
+        if framework not in deps:
+            continue
+        for name in APP_FILES:
+            match = re.search(pattern, read_text(root / name), re.M)
+            if match:
+                module = name[:-3].replace("/", ".")
+                target = f"{module}:{match.group(1)}"
+                return {"framework": framework,
+                        "command": framework_command(framework, target, DEFAULT_PORT, "gunicorn" in deps)}
+    return {}
+
+
+def framework_command(framework: str, target: str, port: int, gunicorn: bool = True) -> list[str]:
+    """The production start command: gunicorn (WSGI) or uvicorn (ASGI), run as modules so no script is needed
+    on PATH (distroless). Without gunicorn, Flask falls back to its own server and Django to runserver."""
+    bind = f"0.0.0.0:{port}"
+    if framework == "fastapi":
+        return ["python3", "-m", "uvicorn", target, "--host", "0.0.0.0", "--port", str(port)]
+    if framework == "django":
+        if gunicorn:
+            return ["python3", "-m", "gunicorn", f"{target}:application", "--bind", bind]
+        return ["python3", "manage.py", "runserver", "--noreload", bind]
+    if gunicorn:
+        return ["python3", "-m", "gunicorn", target, "--bind", bind]
+    return ["python3", "-m", "flask", "--app", target, "run", "--host", "0.0.0.0", "--port", str(port)]
 
 
 def _detect_command(root: Path, project: dict[str, Any]) -> list[str] | None:
@@ -66,7 +106,12 @@ def _detect_command(root: Path, project: dict[str, Any]) -> list[str] | None:
 
 
 def default_command(answers: dict[str, Any]) -> list[str]:
-    return ["python3", "-m", answers["service_name"].replace("-", "_")]
+    module = answers["service_name"].replace("-", "_")
+    targets = {"django": f"{module}.wsgi", "fastapi": "main:app", "flask": "app:app"}
+    framework = answers.get("framework", "none")
+    if framework in targets:
+        return framework_command(framework, targets[framework], answers["port"])
+    return ["python3", "-m", module]
 
 
 def runtime(answers: dict[str, Any], runtime_image_has_shell: bool) -> Runtime:
