@@ -32,11 +32,11 @@ def instructions(dockerfile: Path):
 
 def test_matrix_covers_every_value():
     cat = catalog.load()
-    seen = {(a["stack"], a["stack_version"], a["base_flavour"], a["package_manager"]) for _, a in COMBINATIONS}
+    seen = {(a["stack"], a.get("stack_version"), a.get("base_flavour")) for _, a in COMBINATIONS}
     for stack, versions in cat.stacks.items():
         for version, flavours in versions.items():
             for flavour in flavours:
-                assert any(s == (stack, version, flavour, s[3]) for s in seen), (stack, version, flavour)
+                assert (stack, version, flavour) in seen
     assert len(COMBINATIONS) >= 40
 
 
