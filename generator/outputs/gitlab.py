@@ -121,6 +121,6 @@ def _sbom(rules: dict[str, Any]) -> dict[str, Any]:
 def _cosign_job(a: Answers, stage: str, command: str, rules: dict[str, Any]) -> dict[str, Any]:
     needs = ["build", "sbom"] if stage == "sign" else ["build", "sign"]
     job = _buildah_job(stage, [*_tool("cosign"), _login(), command], needs=needs, **rules)
-    if a["signing"] == "cosign-keyless":
+    if a["signing"] == "cosign-keyless" and stage == "sign":
         job["id_tokens"] = {"SIGSTORE_ID_TOKEN": {"aud": "sigstore"}}
     return job

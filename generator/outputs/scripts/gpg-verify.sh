@@ -9,5 +9,9 @@ else
 fi
 dest=$(mktemp -d)
 trap 'rm -rf "$dest"' EXIT
-skopeo --policy "$POLICY" --registries.d "$REGISTRIES_D" copy --quiet "$ref" "dir:$dest"
+skopeo_flags=(--policy "$POLICY" --registries.d "$REGISTRIES_D")
+if [[ -n ${REGISTRIES_CONF:-} ]]; then  # e.g. a registries.conf marking a registry insecure
+  skopeo_flags+=(--registries-conf "$REGISTRIES_CONF")
+fi
+skopeo "${skopeo_flags[@]}" copy --quiet "$ref" "dir:$dest"
 echo "verified: $ref"
