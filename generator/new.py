@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
@@ -51,7 +51,20 @@ def collect_answers(opts: Options, ask_factory: Callable[[], Ask] | None = None)
         if ask_factory is None:
             from .prompts import asker as ask_factory
         ask = ask_factory()
+        if "stack" not in given and len(detections) > 1:
+            given["stack"] = _ask_stack(ask, detections)
+    if given.get("stack") not in (None, "auto"):
+        # Only the chosen stack's findings apply (a Laravel app also has a package.json).
+        detections = [d for d in detections if d.stack == given["stack"]]
     return resolve(questions(), given, detected_answers(opts.target, detections), ask)
+
+
+def _ask_stack(ask: Ask, detections: list) -> str:
+    """Several stacks match: the user chooses first (never a silent guess), so the rest follows that stack."""
+    names = ", ".join(f"{d.stack} ({', '.join(d.evidence[:2])})" for d in detections)
+    print(f"dockseal: the source tree matches several stacks: {names}", file=sys.stderr)
+    question = next(q for q in questions() if q.key == "stack")
+    return ask(question, detections[0].stack, {})
 
 
 def run(opts: Options, ask_factory: Callable[[], Ask] | None = None) -> Result:
