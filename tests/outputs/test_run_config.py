@@ -153,12 +153,22 @@ def test_dockseal_new_refuses_low_uid_with_kubernetes(tmp_path):
     assert not target.exists()
 
 
-def test_dockseal_new_writes_the_run_configuration(tmp_path):
-    target = tmp_path / "svc"
-    proc = subprocess.run([sys.executable, "-m", "generator.cli", "new", str(target), "--no-input",
-                           "--set", "stack=python", "--set", "ingress_host=svc.example.com"],
-                          capture_output=True, text=True)
+def dockseal_new(cwd, *args):
+    return subprocess.run([sys.executable, "-m", "generator.cli", "new", *args], cwd=cwd, capture_output=True,
+                          text=True)
+
+
+def test_readme_examples(tmp_path):
+    """The two commands of the README's run-configuration section, as written there."""
+    proc = dockseal_new(tmp_path, "--no-input", "--set", "stack=python", "--set", "service_name=orders",
+                        "--set", "ingress_host=orders.example.com", "--set", "hpa=true", "orders")
     assert proc.returncode == 0, proc.stderr
-    for rel in ("compose.yaml", "k8s/base/kustomization.yaml", "k8s/base/ingress.yaml", "SECURITY.md",
-                "security/daemon.json", "security/apparmor/example-service"):
-        assert (target / rel).is_file(), rel
+    for rel in ("compose.yaml", "k8s/base/kustomization.yaml", "k8s/base/ingress.yaml",
+                "k8s/base/horizontalpodautoscaler.yaml", "SECURITY.md", "security/daemon.json",
+                "security/apparmor/orders"):
+        assert (tmp_path / "orders" / rel).is_file(), rel
+    assert "${ORDERS_IMAGE:-" in (tmp_path / "orders/compose.yaml").read_text()
+    proc = dockseal_new(tmp_path, "--no-input", "--set", "stack=go", "--set", "kubernetes=false", "--set", "uid=1000",
+                        "--set", "gid=1000", "tool")
+    assert proc.returncode == 0, proc.stderr
+    assert (tmp_path / "tool/compose.yaml").is_file() and not (tmp_path / "tool/k8s").exists()
