@@ -155,6 +155,13 @@ class _Check:
         return chosen
 
 
+def _security_contexts(pod: _Pod) -> list[tuple[dict, str, str]]:
+    """(securityContext, its path, who set it) for the pod and each container."""
+    return [(pod.security, f"{pod.spec_path}.securityContext", "pod")] + [
+        (_d(c.get("securityContext")), f"{p}.securityContext", f"container {c.get('name')!r}")
+        for c, p in pod.containers()]
+
+
 # -- baseline ---------------------------------------------------------------------------------------------
 
 def _host_namespaces(pod: _Pod, v: Version) -> list[tuple[str, str]]:
@@ -206,10 +213,7 @@ def _apparmor(pod: _Pod, v: Version) -> list[tuple[str, str]]:
         if str(key).startswith(_APPARMOR_ANNOTATION) and not (
                 value in ("", "runtime/default") or str(value).startswith("localhost/")):
             out.append((f"{pod.metadata_path}.annotations[{key}]", f"AppArmor profile {value!r} is forbidden"))
-    sources = [(pod.security, f"{pod.spec_path}.securityContext", "pod")]
-    sources += [(_d(c.get("securityContext")), f"{p}.securityContext", f"container {c.get('name')!r}")
-                for c, p in pod.containers()]
-    for sc, path, who in sources:
+    for sc, path, who in _security_contexts(pod):
         profile = sc.get("appArmorProfile")
         if isinstance(profile, dict) and profile.get("type") not in ("RuntimeDefault", "Localhost"):
             out.append((f"{path}.appArmorProfile.type",
@@ -223,11 +227,8 @@ _SELINUX_TYPES_1_31 = _SELINUX_TYPES_1_0 | {"container_engine_t"}
 
 def _selinux(allowed: set[str]) -> Callable[[_Pod, Version], list[tuple[str, str]]]:
     def check(pod: _Pod, v: Version) -> list[tuple[str, str]]:
-        sources = [(pod.security, f"{pod.spec_path}.securityContext", "pod")]
-        sources += [(_d(c.get("securityContext")), f"{p}.securityContext", f"container {c.get('name')!r}")
-                    for c, p in pod.containers()]
         out = []
-        for sc, path, who in sources:
+        for sc, path, who in _security_contexts(pod):
             opts = sc.get("seLinuxOptions")
             if not isinstance(opts, dict):
                 continue
@@ -247,8 +248,20 @@ def _proc_mount(pod: _Pod, v: Version) -> list[tuple[str, str]]:
             if _d(c.get("securityContext")).get("procMount") not in (None, "Default")]
 
 
-def _proc_mount_1_35_baseline(pod: _Pod, v: Version) -> list[tuple[str, str]]:
-    return [] if pod.user_namespace else _proc_mount(pod, v)
+def _exempting(check: Callable[[_Pod, Version], list[tuple[str, str]]],
+               exempt: Callable[[_Pod], bool]) -> Callable[[_Pod, Version], list[tuple[str, str]]]:
+    """A later revision of a check: the same rule, skipped for pods upstream exempts (Windows, user namespaces)."""
+    def revised(pod: _Pod, v: Version) -> list[tuple[str, str]]:
+        return [] if exempt(pod) else check(pod, v)
+    return revised
+
+
+def _windows(pod: _Pod) -> bool:
+    return pod.windows
+
+
+def _userns(pod: _Pod) -> bool:
+    return pod.user_namespace
 
 
 _SECCOMP_POD_ANNOTATION = "seccomp.security.alpha.kubernetes.io/pod"
@@ -264,15 +277,11 @@ def _seccomp_baseline_1_0(pod: _Pod, v: Version) -> list[tuple[str, str]]:
     return out
 
 
-def _seccomp_sources(pod: _Pod) -> list[tuple[dict, str, str]]:
-    return [(pod.security, f"{pod.spec_path}.securityContext", "pod")] + [
-        (_d(c.get("securityContext")), f"{p}.securityContext", f"container {c.get('name')!r}")
-        for c, p in pod.containers()]
 
 
 def _seccomp_baseline_1_19(pod: _Pod, v: Version) -> list[tuple[str, str]]:
     return [(f"{path}.seccompProfile.type", f"{who} must not set seccompProfile.type=Unconfined")
-            for sc, path, who in _seccomp_sources(pod) if _d(sc.get("seccompProfile")).get("type") == "Unconfined"]
+            for sc, path, who in _security_contexts(pod) if _d(sc.get("seccompProfile")).get("type") == "Unconfined"]
 
 
 _SYSCTLS = [
@@ -294,7 +303,7 @@ def _sysctls(pod: _Pod, v: Version) -> list[tuple[str, str]]:
 
 def _windows_host_process(pod: _Pod, v: Version) -> list[tuple[str, str]]:
     return [(f"{path}.windowsOptions.hostProcess", f"{who} must not set windowsOptions.hostProcess=true")
-            for sc, path, who in _seccomp_sources(pod) if _d(sc.get("windowsOptions")).get("hostProcess") is True]
+            for sc, path, who in _security_contexts(pod) if _d(sc.get("windowsOptions")).get("hostProcess") is True]
 
 
 def _probe_hosts(pod: _Pod, v: Version) -> list[tuple[str, str]]:
@@ -328,84 +337,64 @@ def _restricted_volumes(pod: _Pod, v: Version) -> list[tuple[str, str]]:
     return out
 
 
-def _allow_privilege_escalation(windows_exempt: bool) -> Callable[[_Pod, Version], list[tuple[str, str]]]:
-    def check(pod: _Pod, v: Version) -> list[tuple[str, str]]:
-        if windows_exempt and pod.windows:
-            return []
-        return [(f"{p}.securityContext.allowPrivilegeEscalation",
-                 f"container {c.get('name')!r} must set securityContext.allowPrivilegeEscalation=false")
-                for c, p in pod.containers() if _d(c.get("securityContext")).get("allowPrivilegeEscalation") is not False]
-    return check
+def _allow_privilege_escalation(pod: _Pod, v: Version) -> list[tuple[str, str]]:
+    return [(f"{p}.securityContext.allowPrivilegeEscalation",
+             f"container {c.get('name')!r} must set securityContext.allowPrivilegeEscalation=false")
+            for c, p in pod.containers() if _d(c.get("securityContext")).get("allowPrivilegeEscalation") is not False]
 
 
-def _run_as_non_root(relax_userns: bool) -> Callable[[_Pod, Version], list[tuple[str, str]]]:
-    def check(pod: _Pod, v: Version) -> list[tuple[str, str]]:
-        if relax_userns and pod.user_namespace:
-            return []
-        out = []
-        pod_value = pod.security.get("runAsNonRoot")
-        if pod_value is False:
-            out.append((f"{pod.spec_path}.securityContext.runAsNonRoot", "pod must not set runAsNonRoot=false"))
-        for c, p in pod.containers():
-            value = _d(c.get("securityContext")).get("runAsNonRoot")
-            if value is False:
-                out.append((f"{p}.securityContext.runAsNonRoot",
-                            f"container {c.get('name')!r} must not set runAsNonRoot=false"))
-            elif value is None and pod_value is not True:
-                out.append((f"{p}.securityContext.runAsNonRoot",
-                            f"pod or container {c.get('name')!r} must set securityContext.runAsNonRoot=true"))
-        return out
-    return check
+def _run_as_non_root(pod: _Pod, v: Version) -> list[tuple[str, str]]:
+    out = []
+    pod_value = pod.security.get("runAsNonRoot")
+    if pod_value is False:
+        out.append((f"{pod.spec_path}.securityContext.runAsNonRoot", "pod must not set runAsNonRoot=false"))
+    for c, p in pod.containers():
+        value = _d(c.get("securityContext")).get("runAsNonRoot")
+        if value is False:
+            out.append((f"{p}.securityContext.runAsNonRoot",
+                        f"container {c.get('name')!r} must not set runAsNonRoot=false"))
+        elif value is None and pod_value is not True:
+            out.append((f"{p}.securityContext.runAsNonRoot",
+                        f"pod or container {c.get('name')!r} must set securityContext.runAsNonRoot=true"))
+    return out
 
 
-def _run_as_user(relax_userns: bool) -> Callable[[_Pod, Version], list[tuple[str, str]]]:
-    def check(pod: _Pod, v: Version) -> list[tuple[str, str]]:
-        if relax_userns and pod.user_namespace:
-            return []
-        return [(f"{path}.runAsUser", f"{who} must not set runAsUser=0")
-                for sc, path, who in _seccomp_sources(pod) if sc.get("runAsUser") == 0]
-    return check
+def _run_as_user(pod: _Pod, v: Version) -> list[tuple[str, str]]:
+    return [(f"{path}.runAsUser", f"{who} must not set runAsUser=0")
+            for sc, path, who in _security_contexts(pod) if sc.get("runAsUser") == 0]
 
 
-def _seccomp_restricted(windows_exempt: bool) -> Callable[[_Pod, Version], list[tuple[str, str]]]:
-    def check(pod: _Pod, v: Version) -> list[tuple[str, str]]:
-        if windows_exempt and pod.windows:
-            return []
-        good = ("RuntimeDefault", "Localhost")
-        out = []
-        pod_type = _d(pod.security.get("seccompProfile")).get("type")
-        if pod_type is not None and pod_type not in good:
-            out.append((f"{pod.spec_path}.securityContext.seccompProfile.type",
-                        f"pod must not set seccompProfile.type={pod_type!r}"))
-        for c, p in pod.containers():
-            ctype = _d(_d(c.get("securityContext")).get("seccompProfile")).get("type")
-            if ctype is not None and ctype not in good:
-                out.append((f"{p}.securityContext.seccompProfile.type",
-                            f"container {c.get('name')!r} must not set seccompProfile.type={ctype!r}"))
-            elif ctype is None and pod_type not in good:
-                out.append((f"{p}.securityContext.seccompProfile.type",
-                            f"pod or container {c.get('name')!r} must set securityContext.seccompProfile.type "
-                            "to RuntimeDefault or Localhost"))
-        return out
-    return check
+def _seccomp_restricted(pod: _Pod, v: Version) -> list[tuple[str, str]]:
+    good = ("RuntimeDefault", "Localhost")
+    out = []
+    pod_type = _d(pod.security.get("seccompProfile")).get("type")
+    if pod_type is not None and pod_type not in good:
+        out.append((f"{pod.spec_path}.securityContext.seccompProfile.type",
+                    f"pod must not set seccompProfile.type={pod_type!r}"))
+    for c, p in pod.containers():
+        ctype = _d(_d(c.get("securityContext")).get("seccompProfile")).get("type")
+        if ctype is not None and ctype not in good:
+            out.append((f"{p}.securityContext.seccompProfile.type",
+                        f"container {c.get('name')!r} must not set seccompProfile.type={ctype!r}"))
+        elif ctype is None and pod_type not in good:
+            out.append((f"{p}.securityContext.seccompProfile.type",
+                        f"pod or container {c.get('name')!r} must set securityContext.seccompProfile.type "
+                        "to RuntimeDefault or Localhost"))
+    return out
 
 
-def _capabilities_restricted(windows_exempt: bool) -> Callable[[_Pod, Version], list[tuple[str, str]]]:
-    def check(pod: _Pod, v: Version) -> list[tuple[str, str]]:
-        if windows_exempt and pod.windows:
-            return []
-        out = []
-        for c, p in pod.containers():
-            caps = _d(_d(c.get("securityContext")).get("capabilities"))
-            if "ALL" not in _l(caps.get("drop")):
-                out.append((f"{p}.securityContext.capabilities.drop",
-                            f"container {c.get('name')!r} must set securityContext.capabilities.drop=[\"ALL\"]"))
-            for i, cap in enumerate(_l(caps.get("add"))):
-                if cap != "NET_BIND_SERVICE":
-                    out.append((f"{p}.securityContext.capabilities.add[{i}]",
-                                f"container {c.get('name')!r} must not add capability {cap!r}"))
-        return out
-    return check
+def _capabilities_restricted(pod: _Pod, v: Version) -> list[tuple[str, str]]:
+    out = []
+    for c, p in pod.containers():
+        caps = _d(_d(c.get("securityContext")).get("capabilities"))
+        if "ALL" not in _l(caps.get("drop")):
+            out.append((f"{p}.securityContext.capabilities.drop",
+                        f"container {c.get('name')!r} must set securityContext.capabilities.drop=[\"ALL\"]"))
+        for i, cap in enumerate(_l(caps.get("add"))):
+            if cap != "NET_BIND_SERVICE":
+                out.append((f"{p}.securityContext.capabilities.add[{i}]",
+                            f"container {c.get('name')!r} must not add capability {cap!r}"))
+    return out
 
 
 CHECKS: tuple[_Check, ...] = (
@@ -416,20 +405,20 @@ CHECKS: tuple[_Check, ...] = (
     _Check("hostPorts", BASELINE, (((1, 0), _host_ports),)),
     _Check("appArmorProfile", BASELINE, (((1, 0), _apparmor),)),
     _Check("seLinuxOptions", BASELINE, (((1, 0), _selinux(_SELINUX_TYPES_1_0)), ((1, 31), _selinux(_SELINUX_TYPES_1_31)))),
-    _Check("procMount", BASELINE, (((1, 0), _proc_mount), ((1, 35), _proc_mount_1_35_baseline))),
+    _Check("procMount", BASELINE, (((1, 0), _proc_mount), ((1, 35), _exempting(_proc_mount, _userns)))),
     _Check("seccompProfile_baseline", BASELINE, (((1, 0), _seccomp_baseline_1_0), ((1, 19), _seccomp_baseline_1_19))),
     _Check("sysctls", BASELINE, (((1, 0), _sysctls),)),
     _Check("windowsHostProcess", BASELINE, (((1, 0), _windows_host_process),)),
     _Check("hostProbesAndHostLifecycle", BASELINE, (((1, 34), _probe_hosts),)),
     _Check("restrictedVolumes", RESTRICTED, (((1, 0), _restricted_volumes),), ("hostPathVolumes",)),
     _Check("allowPrivilegeEscalation", RESTRICTED,
-           (((1, 8), _allow_privilege_escalation(False)), ((1, 25), _allow_privilege_escalation(True)))),
-    _Check("runAsNonRoot", RESTRICTED, (((1, 0), _run_as_non_root(False)), ((1, 35), _run_as_non_root(True)))),
-    _Check("runAsUser", RESTRICTED, (((1, 23), _run_as_user(False)), ((1, 35), _run_as_user(True)))),
+           (((1, 8), _allow_privilege_escalation), ((1, 25), _exempting(_allow_privilege_escalation, _windows)))),
+    _Check("runAsNonRoot", RESTRICTED, (((1, 0), _run_as_non_root), ((1, 35), _exempting(_run_as_non_root, _userns)))),
+    _Check("runAsUser", RESTRICTED, (((1, 23), _run_as_user), ((1, 35), _exempting(_run_as_user, _userns)))),
     _Check("seccompProfile_restricted", RESTRICTED,
-           (((1, 19), _seccomp_restricted(False)), ((1, 25), _seccomp_restricted(True))), ("seccompProfile_baseline",)),
+           (((1, 19), _seccomp_restricted), ((1, 25), _exempting(_seccomp_restricted, _windows))), ("seccompProfile_baseline",)),
     _Check("capabilities_restricted", RESTRICTED,
-           (((1, 22), _capabilities_restricted(False)), ((1, 25), _capabilities_restricted(True))),
+           (((1, 22), _capabilities_restricted), ((1, 25), _exempting(_capabilities_restricted, _windows))),
            ("capabilities_baseline",)),
     _Check("procMount_restricted", RESTRICTED, (((1, 35), _proc_mount),), ("procMount",)),
 )
