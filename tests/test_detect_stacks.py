@@ -163,3 +163,26 @@ def test_broken_manifests_do_not_crash(tmp_path):
         (tmp_path / name).write_bytes(b"\x00\xff{[<")
     assert {d.stack for d in detect_all(tmp_path)} == {"java", "rust", "dotnet", "php", "ruby"}
     assert "stack" not in detected_answers(tmp_path, detect_all(tmp_path))
+
+
+@pytest.mark.slow
+def test_compose_and_kubernetes_outputs_for_every_stack(generated, tmp_path):
+    """Every stack's compose file meets the compose spec and its manifests validate (strict) and pass checkov;
+    the stack's writable paths are tmpfs in compose and emptyDir volumes in Kubernetes."""
+    composes = [generated / case / "compose.yaml" for case in CASES]
+    assert checkers.check_jsonschema("vendor.compose-spec", composes) == ""
+    manifests = sorted(p for case in CASES for p in (generated / case / "k8s" / "base").glob("*.yaml")
+                       if p.name != "kustomization.yaml")
+    assert checkers.kubernetes_validate(manifests, "1.30.0") == ""
+    for case in CASES:
+        shutil.copytree(generated / case / "k8s", tmp_path / case)
+    failed = checkers.checkov(tmp_path, "kubernetes")
+    assert failed == [], json.dumps(failed[:20], indent=1)
+    for case in CASES:
+        record = yaml.safe_load((generated / case / ".dockseal.yml").read_text())["answers"]
+        service = next(iter(yaml.safe_load((generated / case / "compose.yaml").read_text())["services"].values()))
+        tmpfs = {entry.split(":")[0] for entry in service.get("tmpfs", [])}
+        assert set(record["writable_paths"]) <= tmpfs, case
+        deployment = yaml.safe_load((generated / case / "k8s" / "base" / "deployment.yaml").read_text())
+        mounts = {m["mountPath"] for m in deployment["spec"]["template"]["spec"]["containers"][0]["volumeMounts"]}
+        assert set(record["writable_paths"]) <= mounts, case

@@ -83,11 +83,17 @@ def container_security(ctx: RenderContext) -> dict[str, Any]:
 
 
 def probes(ctx: RenderContext) -> dict[str, Any]:
-    """Readiness and startup ask the HTTP endpoint; liveness runs the image's own health command (distinct)."""
-    http = {"path": ctx.a["health_path"], "port": "http"}
+    """Readiness and startup ask the HTTP endpoint (a TCP connect for stacks that speak another protocol, such
+    as php-fpm's FastCGI); liveness runs the image's own health command (distinct)."""
+    from generator import stacks
+
+    if stacks.serves_http(ctx.a["stack"]):
+        check: dict[str, Any] = {"httpGet": {"path": ctx.a["health_path"], "port": "http"}}
+    else:
+        check = {"tcpSocket": {"port": "http"}}
     return {
-        "startupProbe": {"httpGet": http, "periodSeconds": 5, "timeoutSeconds": 3, "failureThreshold": 30},
-        "readinessProbe": {"httpGet": http, "periodSeconds": 10, "timeoutSeconds": 3, "failureThreshold": 3},
+        "startupProbe": {**check, "periodSeconds": 5, "timeoutSeconds": 3, "failureThreshold": 30},
+        "readinessProbe": {**check, "periodSeconds": 10, "timeoutSeconds": 3, "failureThreshold": 3},
         "livenessProbe": {"exec": {"command": list(ctx.runtime.healthcheck)}, "periodSeconds": 30,
                           "timeoutSeconds": 5, "failureThreshold": 3},
     }

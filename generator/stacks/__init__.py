@@ -34,6 +34,11 @@ def main_package(name: str) -> str | None:
     return getattr(get(name), "MAIN_PACKAGE", None)
 
 
+def serves_http(name: str) -> bool:
+    """Whether the service answers HTTP on its port (php-fpm speaks FastCGI)."""
+    return bool(getattr(get(name), "SERVES_HTTP", True))
+
+
 def writable_paths(answers: dict[str, Any]) -> list[str]:
     """Paths the stack's runtime must write (mounted as tmpfs/emptyDir by compose and Kubernetes)."""
     module = get(answers["stack"])

@@ -49,6 +49,7 @@ class Stack(Protocol):
     #   FRAMEWORKS: tuple[str, ...]       the `framework` choices, default first (else ("none",))
     #   MAIN_PACKAGE: str                 the default `main_package` (the question is asked only when set)
     #   writable_paths(answers) -> list   the `writable_paths` default: what the runtime must write
+    #   SERVES_HTTP: bool                 False when the port speaks another protocol (else True)
 
 
 def read_json(path: Path) -> dict[str, Any]:

@@ -15,6 +15,7 @@ from .base import Detection, Runtime, first_version, read_json
 NAME = "php"
 PACKAGE_MANAGERS = ("composer",)
 DEFAULT_PORT = 9000
+SERVES_HTTP = False  # FastCGI: orchestrators probe the port with a TCP connect, the health check with fcgi-probe
 FRAMEWORKS = ("none", "laravel", "symfony")
 PROBE = "/app/.dockseal/php/fcgi-probe.php"
 FRAMEWORK_PACKAGES = {"laravel/framework": "laravel", "symfony/framework-bundle": "symfony"}
