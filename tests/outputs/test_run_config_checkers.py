@@ -38,9 +38,10 @@ def test_outputs_follow_the_answers(baked):
         assert (root / "k8s/base/horizontalpodautoscaler.yaml").is_file() == bool(a["kubernetes"] and a["hpa"])
         assert (root / "SECURITY.md").is_file() and (root / "security/daemon.json").is_file()
         assert any((root / "security/apparmor").glob("*")) == bool(a["compose"] or a["kubernetes"]), name
-        for path in root.rglob("*"):
+        mine = [root / "compose.yaml", root / "SECURITY.md", *root.glob("k8s/**/*"), *root.glob("security/**/*")]
+        for path in mine:
             if path.is_file():
-                assert "{{" not in path.read_text(errors="replace"), path
+                assert "{{" not in path.read_text(), path
 
 
 @pytest.mark.parametrize("version", [OLDEST_K8S, "newest"])
