@@ -58,3 +58,16 @@ def check_jsonschema(schema: str, files: list[Path]) -> str:
 def shellcheck(files: list[Path]) -> str:
     proc = run([need("shellcheck"), "--severity=style", *map(str, files)])
     return "" if proc.returncode == 0 else proc.stdout + proc.stderr
+
+
+def checkov_summary(directory: Path, framework: str) -> tuple[dict, list[dict]]:
+    """checkov's summary (passed/failed/skipped/resource counts) and its failed checks, from one process."""
+    env = {**os.environ, "BC_SKIP_MAPPING": "TRUE", "CKV_SKIP_PACKAGE_UPDATE_CHECK": "true"}
+    proc = run([need("checkov"), "--framework", framework, "-d", str(directory), "--skip-download", "--quiet",
+                "--compact", "-o", "json"], env=env)
+    data = json.loads(proc.stdout)
+    reports = [r for r in (data if isinstance(data, list) else [data]) if isinstance(r, dict)]
+    summary = {key: sum(r.get("summary", {}).get(key, 0) for r in reports)
+               for key in ("passed", "failed", "skipped", "resource_count", "parsing_errors")}
+    failed = [f for r in reports for f in r.get("results", {}).get("failed_checks", [])]
+    return summary, failed

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 import yaml
-from checkers import check_jsonschema, checkov, kubernetes_validate, run
+from checkers import check_jsonschema, checkov_summary, kubernetes_validate, run
 from conftest import need
 from runbake import MATRIX, bake, k8s_objects
 
@@ -51,10 +51,14 @@ def test_kubernetes_validate_strict(baked, version):
     assert kubernetes_validate(files, newest_k8s() if version == "newest" else version) == ""
 
 
-def test_checkov_kubernetes_has_no_failed_checks(baked, tmp_path):
-    """One checkov process over every baked k8s directory (it takes seconds per run)."""
-    failed = checkov(next(iter(baked.values()))[0].parent, "kubernetes")
-    assert failed == [], failed
+def test_checkov_kubernetes_has_no_failed_checks(baked):
+    """One checkov process over every baked k8s directory (it takes seconds per run); the only skips are the
+    documented CKV_K8S_43 annotations, one per Deployment."""
+    summary, failed = checkov_summary(next(iter(baked.values()))[0].parent, "kubernetes")
+    assert failed == [], [(f["check_id"], f["file_path"]) for f in failed]
+    deployments = sum(1 for _, a in baked.values() if a["kubernetes"])
+    assert summary["skipped"] == deployments and summary["parsing_errors"] == 0
+    assert summary["passed"] > 50 * deployments and summary["resource_count"] >= 7 * deployments
 
 
 def test_checkov_skips_only_the_documented_digest_check(baked):
