@@ -94,7 +94,8 @@ def _example_files(stack: str) -> dict[str, bytes]:
     root = EXAMPLES / stack
     if not root.is_dir():
         raise InputError(f"--example: no built-in example for {stack!r}; available: {', '.join(examples())}")
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*"))
+            if p.is_file() and "__pycache__" not in p.parts and p.suffix != ".pyc"}  # installers compile .py
 
 
 
