@@ -55,4 +55,7 @@ RUN_QUESTIONS = [
              help="a profile name such as orders (load security/apparmor/NAME first), or empty"),
     Question("selinux_type", "SELinux type for the container", "choice", choices=lambda a: SELINUX_TYPES,
              when=_runs, inactive="none"),
+    Question("overlays", "Kustomize overlays (comma separated environment names; empty: none)",
+             pattern=DNS_LABEL + r"(," + DNS_LABEL + r"){0,7}", max_length=300, when=_k8s, inactive="",
+             help="lowercase names such as staging,production (a-z, 0-9, '-'; at most 8)"),
 ]

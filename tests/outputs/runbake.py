@@ -17,6 +17,7 @@ FULL: dict[str, Any] = {
     "apparmor_profile": "orders", "selinux_type": "container_t", "cpu_request": "250m", "cpu_limit": "1000m",
     "memory_limit": "1Gi", "ephemeral_storage": "128Mi", "pids_limit": 256, "bind_address": "0.0.0.0",
     "namespace": "shop", "image_repository": "ghcr.io/acme/orders", "app_version": "2.3.4+build.7",
+    "overlays": "staging,production",
 }
 
 MATRIX: list[tuple[str, dict[str, Any]]] = [

@@ -115,6 +115,7 @@ def test_low_uid_is_fine_without_kubernetes():
     ("cpu_limit", "1"), ("memory_limit", "256M"), ("bind_address", "localhost"), ("bind_address", "256.0.0.1"),
     ("secrets", "db_password"), ("secrets", "a,,b"), ("ingress_host", "-bad.example.com"),
     ("apparmor_profile", "unconfined profile"), ("selinux_type", "spc_t"), ("replicas", 0), ("pids_limit", 1),
+    ("overlays", "../prod"), ("overlays", "Prod"),
 ])
 def test_bad_values_are_refused(key, value):
     with pytest.raises(AnswerError) as err:
@@ -131,7 +132,8 @@ HOSTILE = st.one_of(
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(key=st.sampled_from(["namespace", "cpu_limit", "memory_limit", "ephemeral_storage", "bind_address",
-                            "secrets", "ingress_host", "apparmor_profile", "selinux_type"]), value=HOSTILE)
+                            "secrets", "ingress_host", "apparmor_profile", "selinux_type", "overlays"]),
+       value=HOSTILE)
 def test_hostile_values_are_refused_or_rendered_as_data(key, value):
     """A value either fails validation or reaches the YAML as exactly that value (never as structure)."""
     try:

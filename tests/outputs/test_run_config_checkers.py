@@ -112,6 +112,20 @@ def test_kustomization_resources_exist_and_cover_every_file(baked):
                     assert doc["metadata"]["namespace"] == a["namespace"] == kustomization["namespace"]
 
 
+def test_overlays_build_on_the_base(baked):
+    seen = 0
+    for root, a in baked.values():
+        names = [o for o in a["overlays"].split(",") if o]
+        assert sorted(p.name for p in (root / "k8s/overlays").glob("*")) == sorted(names) if names else \
+            not (root / "k8s/overlays").exists()
+        for name in names:
+            overlay = root / "k8s/overlays" / name
+            kustomization = yaml.safe_load((overlay / "kustomization.yaml").read_text())
+            assert all((overlay / r / "kustomization.yaml").is_file() for r in kustomization["resources"])
+            seen += 1
+    assert seen
+
+
 def test_apparmor_profiles_parse(baked, tmp_path):
     """apparmor_parser compiles each profile without loading it into the kernel."""
     parser = need("apparmor_parser")
