@@ -186,8 +186,8 @@ def hpa(ctx: RenderContext) -> dict[str, Any]:
         "spec": {
             "scaleTargetRef": {"apiVersion": "apps/v1", "kind": "Deployment", "name": a["service_name"]},
             "minReplicas": a["replicas"], "maxReplicas": a["hpa_max_replicas"],
-            "metrics": [{"type": "Resource", "resource": {"name": "cpu",
-                                                           "target": {"type": "Utilization", "averageUtilization": 75}}}],
+            "metrics": [{"type": "Resource", "resource": {
+                "name": "cpu", "target": {"type": "Utilization", "averageUtilization": 75}}}],
         },
     }
 
@@ -240,7 +240,8 @@ def header(ctx: RenderContext, what: str) -> str:
         text += f"""
 After the image is pushed, pin it by digest (checkov CKV_K8S_43), e.g. in CI:
   cd k8s/base && kustomize edit set image {a['image_repository']}=<pushed repo>@sha256:<digest>
-Secrets are files under /run/secrets: kubectl -n {a['namespace']} create secret generic {a['service_name']}-NAME --from-file=NAME=./secrets/NAME"""
+Secrets are files under /run/secrets; create each one with:
+  kubectl -n {a['namespace']} create secret generic {a['service_name']}-NAME --from-file=NAME=./secrets/NAME"""
     return text
 
 
