@@ -20,11 +20,12 @@ _ENFORCE = {
     "cosign-keyless": "`signing/kyverno-clusterpolicy.yaml` (Kyverno `verifyImages`, SigstoreBundle, mutateDigest,"
                       " verifyDigest) or `signing/clusterimagepolicy.yaml` (sigstore policy-controller)",
     "cosign-key": "`signing/kyverno-clusterpolicy.yaml` or `signing/clusterimagepolicy.yaml`; store the public key "
-                  "as the Secret they name",
-    "notation": "`signing/notation-trustpolicy.json` (`notation policy import`), with the CA certificate in the "
-                "trust store named after the service",
+                  "as the Secret they name (a KMS key is read from the KMS) and commit it as `signing/cosign.pub`",
+    "notation": "`signing/notation-trustpolicy.json` (`notation policy import`), with the CA certificate committed "
+                "as `signing/notation-ca.crt` and added to the trust store named after the service",
     "gpg": "`signing/policy.json` and `signing/registries.d/` on podman/CRI-O hosts (merge into "
-           "/etc/containers/policy.json; install the public key where `keyPath` says)",
+           "/etc/containers/policy.json; install the public key where `keyPath` says). The GitHub workflow "
+           "uploads the signatures as the `signatures` artifact: publish them where `signature_lookaside` points",
     "dct-legacy": "none: Docker Content Trust is only checked by clients that set DOCKER_CONTENT_TRUST=1",
 }
 
