@@ -186,3 +186,22 @@ def test_compose_and_kubernetes_outputs_for_every_stack(generated, tmp_path):
         deployment = yaml.safe_load((generated / case / "k8s" / "base" / "deployment.yaml").read_text())
         mounts = {m["mountPath"] for m in deployment["spec"]["template"]["spec"]["containers"][0]["volumeMounts"]}
         assert set(record["writable_paths"]) <= mounts, case
+
+
+def test_readme_stack_commands_work(tmp_path, monkeypatch):
+    """The commands of the README's "Stacks and detection" section, as written there."""
+    import re
+    import shlex
+
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = text.split("### Stacks and detection", 1)[1].split("\n### ", 1)[0]
+    block = re.search(r"```sh\n(.*?)```", section, re.S).group(1)
+    commands = [shlex.split(line) for line in block.splitlines() if line.strip()]
+    assert len(commands) == 3
+    monkeypatch.chdir(tmp_path)
+    for argv in commands:
+        assert argv[0] == "dockseal"
+        assert main(argv[1:]) == 0, argv
+        record = yaml.safe_load((tmp_path / argv[-1] / ".dockseal.yml").read_text())["answers"]
+        sets = dict(arg.split("=", 1) for arg in argv if "=" in arg)
+        assert all(str(record[k]) == v for k, v in sets.items()), (sets, record)
