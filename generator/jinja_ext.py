@@ -29,18 +29,21 @@ class RenderContext:
     runtime: Runtime
     version: str
     tools: dict[str, str]
+    template: dict[str, str] | None = None  # {source, version}: which template (and which revision) rendered
 
     def record(self) -> dict[str, Any]:
         """What `.dockseal.yml` stores, so the service can be regenerated and checked later."""
         return {
+            "record_version": RECORD_VERSION,
             "dockseal_version": self.version,
-            "template": "builtin",
+            "template": self.template or {"source": "builtin", "version": self.version},
             "answers": dict(self.a),
             "images": {role: image.pinned for role, image in self.images.items()},
         }
 
 
 _cache: dict[str, RenderContext] = {}
+RECORD_VERSION = 2  # bump with a step in data/migrations.yml when the record's layout changes
 TOOLS_FILE = Path(__file__).parent / "data" / "tools.yml"
 
 
@@ -55,15 +58,30 @@ def given_answers(cookiecutter: dict[str, Any]) -> Answers:
 def render_context(cookiecutter: dict[str, Any]) -> RenderContext:
     given = given_answers(cookiecutter)
     pins = dict(cookiecutter.get("_images") or {})
-    key = json.dumps([given, pins], sort_keys=True, default=str)
+    source = template_source(cookiecutter)
+    key = json.dumps([given, pins, source], sort_keys=True, default=str)
     if key not in _cache:
         answers = resolve(questions(), given)
         cat = catalog.load()
         images = cat.bases(answers["stack"], answers["stack_version"], answers["base_flavour"])
         images = {role: _apply_pin(image, pins.get(role)) for role, image in images.items()}
         runtime = stacks.get(answers["stack"]).runtime(answers, images["runtime"].shell)
-        _cache[key] = RenderContext(answers, images, runtime, __version__, tool_versions())
+        _cache[key] = RenderContext(answers, images, runtime, __version__, tool_versions(), source)
     return _cache[key]
+
+
+def template_source(cookiecutter: dict[str, Any]) -> dict[str, str] | None:
+    """dockseal passes `_dockseal_template` for a team template; a render of the built-in one needs nothing."""
+    given = cookiecutter.get("_dockseal_template")
+    if isinstance(given, dict) and given.get("source"):
+        return {"source": str(given["source"]), "version": str(given.get("version") or "")}
+    repo = cookiecutter.get("_repo_dir")
+    if repo:
+        from .template import builtin_template
+
+        if Path(repo).resolve() != builtin_template().resolve():
+            return {"source": str(cookiecutter.get("_template") or repo), "version": ""}
+    return None
 
 
 def _apply_pin(image: BaseImage, pinned: str | None) -> BaseImage:

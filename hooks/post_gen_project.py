@@ -110,6 +110,14 @@ def supply_chain_docs(ctx, project):
     write(project, supply_docs.files(ctx.a))
 
 
+def seal_record(context, project):
+    """.dockseal.yml gets a hash of every rendered file and the renderer's fingerprint (update's merge base,
+    check's fast path). Keep this step last in main(): it must see every file the other steps wrote."""
+    from generator.seal import seal_project
+
+    seal_project(project, Path(context.get("_repo_dir", ".")))
+
+
 def main():
     context = json.loads(CONTEXT_JSON)
     try:
@@ -130,6 +138,7 @@ def main():
     signing_files(ctx, project)
     renovate_config(ctx, project)
     supply_chain_docs(ctx, project)
+    seal_record(context, project)  # keep last
     return 0
 
 

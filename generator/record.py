@@ -1,0 +1,101 @@
+"""Load a service's `.dockseal.yml`: the answers, pinned images and template it was generated from.
+
+Records written by older versions still load: the steps in data/migrations.yml rename or drop answer keys and
+reshape the layout, each with a message, and answers that did not exist then take their defaults (named too).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .errors import InputError
+from .seal import RECORD
+
+MIGRATIONS = Path(__file__).parent / "data" / "migrations.yml"
+
+
+@dataclass
+class Record:
+    """A parsed record; `rendered` holds the fingerprint and per-file hashes of the last render, if sealed."""
+
+    path: Path
+    answers: dict[str, Any]
+    images: dict[str, str]
+    template: dict[str, str]
+    dockseal_version: str
+    rendered_fingerprint: str = ""
+    rendered_files: dict[str, str] = field(default_factory=dict)
+    messages: list[str] = field(default_factory=list)
+
+    @property
+    def directory(self) -> Path:
+        return self.path.parent
+
+    @property
+    def builtin(self) -> bool:
+        return self.template.get("source", "builtin") == "builtin"
+
+
+def load(directory: Path, migrations: Path = MIGRATIONS) -> Record:
+    """The record in `directory`, migrated to the current layout; InputError (exit 2) when missing or broken."""
+    import yaml
+
+    path = directory / RECORD
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise InputError(f"{path}: no dockseal record here (run `dockseal new` first)") from None
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as err:
+        raise InputError(f"{path}: not a readable YAML record: {str(err).splitlines()[0]}") from None
+    if not isinstance(data, dict) or not isinstance(data.get("answers"), dict):
+        raise InputError(f"{path}: not a dockseal record (expected a mapping with `answers`)")
+    messages = migrate(data, migrations)
+    images = data.get("images") or {}
+    if not isinstance(images, dict) or not all(isinstance(v, str) for v in images.values()):
+        raise InputError(f"{path}: `images` must map a role (builder, runtime) to an image reference")
+    template = data.get("template") or {}
+    if not isinstance(template, dict):
+        raise InputError(f"{path}: `template` must be a mapping with `source` and `version`")
+    rendered = data.get("rendered") or {}
+    files = rendered.get("files") if isinstance(rendered, dict) else None
+    return Record(path, dict(data["answers"]), {str(k): v for k, v in images.items()},
+                  {"source": str(template.get("source") or "builtin"), "version": str(template.get("version") or "")},
+                  str(data.get("dockseal_version") or ""),
+                  str(rendered.get("fingerprint") or "") if isinstance(rendered, dict) else "",
+                  {str(k): str(v) for k, v in files.items()} if isinstance(files, dict) else {},
+                  [f"{path}: {m}" for m in messages])
+
+
+def migrate(data: dict[str, Any], migrations: Path = MIGRATIONS) -> list[str]:
+    """Bring `data` (a parsed record) up to the current layout in place; returns what was changed."""
+    import yaml
+
+    version = data.get("record_version", 1)
+    if not isinstance(version, int) or version < 1:
+        raise InputError(f"{RECORD}: record_version must be a whole number >= 1, got {str(version)[:20]!r}")
+    messages = []
+    for step in yaml.safe_load(migrations.read_text(encoding="utf-8")).get("steps", []):
+        if version >= step["to"]:
+            continue
+        answers = data["answers"]
+        for old, new in (step.get("rename_answers") or {}).items():
+            if old in answers:
+                answers.setdefault(new, answers.pop(old))
+                messages.append(f"answer `{old}` is now called `{new}`")
+        for key in step.get("drop_answers") or []:
+            if answers.pop(key, None) is not None:
+                messages.append(f"answer `{key}` no longer exists and was dropped")
+        if step.get("template_string_to_mapping") and not isinstance(data.get("template"), dict):
+            source = data.get("template") or "builtin"
+            data["template"] = {"source": str(source), "version": str(data.get("dockseal_version") or "")}
+        messages.append(step["message"])
+        version = step["to"]
+    data["record_version"] = version
+    return messages
+
+
+def missing_keys(record: Record, keys: list[str]) -> list[str]:
+    """Answer keys this dockseal asks that the record does not hold (they take their defaults)."""
+    return [k for k in keys if k not in record.answers]
