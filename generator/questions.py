@@ -15,6 +15,10 @@ from .outputs.supply_questions import SUPPLY_CHAIN_QUESTIONS
 from .template import cookiecutter_defaults
 
 URL = r"https://[A-Za-z0-9._~:/?#\[\]@!&()*+,;=%-]+"
+# Label text: BuildKit reads `\\` inside a quoted value as one backslash, but hadolint's parser rejects `\\"`,
+# so a backslash cannot be written in a way that every checker reads alike: it is refused.
+LABEL_TEXT = r"[^\\]*"
+LABEL_HELP = "one line of text without backslashes, at most 200 characters"
 IMAGE_REPOSITORY = r"[a-z0-9]+([.-][a-z0-9]+)*(:[0-9]{1,5})?(/[a-z0-9]+([._-][a-z0-9]+)*)+"
 
 
@@ -41,7 +45,7 @@ def _flavours(a: Answers) -> list[str]:
 _QUESTIONS = [
     Question("service_name", "Service name", "slug", pattern=r"[a-z]([a-z0-9-]{0,61}[a-z0-9])?", max_length=63,
              help="a lowercase DNS label: a-z, 0-9 and '-', at most 63 characters, starting with a letter"),
-    Question("description", "One-line description", help="one line of text, at most 200 characters",
+    Question("description", "One-line description", pattern=LABEL_TEXT, help=LABEL_HELP,
              auto=lambda a: f"The {a['service_name']} service"),
     Question("stack", "Stack", "choice", choices=lambda a: list(stacks.STACKS)),
     Question("stack_version", "Stack version", "choice", choices=_versions, auto=lambda a: _versions(a)[0]),
@@ -50,7 +54,7 @@ _QUESTIONS = [
              auto=lambda a: stacks.get(a["stack"]).PACKAGE_MANAGERS[0]),
     Question("base_flavour", "Runtime base", "choice", choices=_flavours, auto=lambda a: _flavours(a)[0],
              help="distroless: no shell or package manager; slim: Docker Official Image with a shell"),
-    Question("main_package", "Main package or folder", pattern=r"\.(/[A-Za-z0-9_.-]+)*", max_length=200,
+    Question("main_package", "Main package or folder", pattern=r"\.(/(?!\.\.?(?:/|$))[A-Za-z0-9_.-]+)*", max_length=200,
              help="a path inside the source tree: the Go main package (./cmd/server), the .NET project folder, "
                   "or the folder holding the built static site (./dist)",
              when=lambda a: stacks.main_package(a["stack"]) is not None, inactive="",
@@ -75,8 +79,8 @@ _QUESTIONS = [
     Question("private_index", "Install from a private package index (credentials as a build secret)?", "bool"),
     Question("app_version", "Version label default", pattern=r"[A-Za-z0-9][A-Za-z0-9._+-]{0,63}", max_length=64,
              help="a version such as 1.2.3 (overridden at build time with --build-arg VERSION=...)"),
-    Question("vendor", "Vendor (organisation)", help="one line of text, at most 200 characters"),
-    Question("authors", "Authors (contact)", help="one line of text, at most 200 characters"),
+    Question("vendor", "Vendor (organisation)", pattern=LABEL_TEXT, help=LABEL_HELP),
+    Question("authors", "Authors (contact)", pattern=LABEL_TEXT, help=LABEL_HELP),
     Question("licenses", "Licenses (SPDX expression)", pattern=r"[A-Za-z0-9.+ ()-]*", max_length=200,
              help="an SPDX license expression such as Apache-2.0 or MIT OR Apache-2.0"),
     Question("source_url", "Source repository URL", pattern=URL, max_length=500,
