@@ -61,6 +61,7 @@ def writable_paths(answers: dict[str, Any]) -> list[str]:
 
 
 def runtime(answers: dict[str, Any], runtime_image_has_shell: bool) -> Runtime:
-    """The alpine-based nginx image has BusyBox wget; it exits non-zero on errors and HTTP >= 400."""
+    """The alpine-based nginx image has BusyBox wget; it exits non-zero on errors and HTTP >= 400. The timeout
+    is the HEALTHCHECK's (and the probe's) own: some BusyBox builds crash on `wget -T`."""
     return Runtime(entrypoint=list(answers["command"]),
-                   healthcheck=["wget", "-q", "-T", "4", "-O", "/dev/null", health_url(answers)], env={})
+                   healthcheck=["wget", "-q", "-O", "/dev/null", health_url(answers)], env={})
