@@ -63,10 +63,45 @@ def new(directory: Path, set_values: tuple[str, ...], answers_file: Path | None,
         click.echo(f"{unchanged} file(s) already up to date")
 
 
+@cli.command()
+@click.argument("directory", default=".", type=click.Path(path_type=Path))
+@click.option("--set", "set_values", multiple=True, metavar="KEY=VALUE", help="Change an answer (repeatable).")
+@click.option("--template", metavar="DIR|GIT_URL", help="Move the service to this cookiecutter template.")
+@click.option("--trust", is_flag=True, help="Run the hooks of a template that is not built in.")
+@click.option("--keep-pins", is_flag=True, help="Keep the recorded base image digests instead of the catalog's.")
+@click.option("--dry-run", is_flag=True, help="Show the diff of what would change; write nothing.")
+def update(directory: Path, set_values: tuple[str, ...], template: str | None, trust: bool, keep_pins: bool,
+           dry_run: bool) -> None:
+    """Re-render DIRECTORY from its .dockseal.yml and merge three ways, keeping your edits (exit 1 on conflicts)."""
+    from . import update as updating
+    from . import writer
+    from .answers import parse_set
+
+    result = updating.plan(directory, parse_set(set_values), template, trust, keep_pins)
+    for note in result.notes:
+        click.echo(f"dockseal: {note}", err=True)
+    if dry_run:
+        for change in result.changes:
+            if change.status != "unchanged":
+                click.echo(writer.diff(change), nl=False)
+        for rel in result.deletions:
+            click.echo(f"delete {directory / rel}")
+        click.echo("dry run: nothing was written", err=True)
+    else:
+        for rel in updating.apply(directory, result):
+            click.echo(f"{'conflict' if rel in result.conflicts else 'updated'} {directory / rel}")
+        for rel in result.deletions:
+            click.echo(f"deleted {directory / rel}")
+    if result.conflicts:
+        click.echo(f"dockseal: {len(result.conflicts)} file(s) with conflicts (diff3 markers <<<<<<< ||||||| "
+                   f"======= >>>>>>>): {', '.join(result.conflicts)}", err=True)
+        raise click.exceptions.Exit(1)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point: one handler turns every error into a message and an exit code."""
     try:
-        cli.main(args=argv, prog_name="dockseal", standalone_mode=False)
+        code = cli.main(args=argv, prog_name="dockseal", standalone_mode=False)
     except DocksealError as err:
         click.echo(f"dockseal: error: {err}", err=True)
         return err.exit_code
@@ -81,7 +116,7 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as err:  # noqa: BLE001 - the last line of defence
         click.echo(f"dockseal: unexpected error ({type(err).__name__}: {err}); please report it", err=True)
         return 3
-    return 0
+    return code if isinstance(code, int) else 0  # a command's click.exceptions.Exit(1): findings, conflicts
 
 
 if __name__ == "__main__":
