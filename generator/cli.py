@@ -98,6 +98,33 @@ def update(directory: Path, set_values: tuple[str, ...], template: str | None, t
         raise click.exceptions.Exit(1)
 
 
+@cli.command()
+@click.argument("directories", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--all", "find_all", is_flag=True, help="Check every .dockseal.yml below the current directory.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "sarif"]), default="text", show_default=True)
+@click.option("--template", metavar="DIR|GIT_URL", help="Compare against this template instead of the recorded one.")
+@click.option("--trust", is_flag=True, help="Run the hooks of a template that is not built in.")
+@click.option("--config", "config_file", type=click.Path(path_type=Path), help="Organisation config file.")
+@click.option("--full", is_flag=True, help="Always re-render, even when the sealed hashes prove the render.")
+def check(directories: tuple[Path, ...], find_all: bool, fmt: str, template: str | None, trust: bool,
+          config_file: Path | None, full: bool) -> None:
+    """Exit 1 when a service drifted from its render, has stale or missing pins, or breaks policy."""
+    from . import config
+    from .check import check_services, find_services
+    from .errors import InputError
+    from .report import FORMATS
+
+    dirs = list(directories) or ([] if find_all else [Path(".")])
+    if find_all:
+        dirs += find_services(Path("."))
+        if not dirs:
+            raise InputError("--all: no .dockseal.yml found below the current directory")
+    findings = check_services(dirs, config.load(config_file), template, trust, full)
+    click.echo(FORMATS[fmt](findings, len(dirs)), nl=False)
+    if any(f.level != "note" for f in findings):
+        raise click.exceptions.Exit(1)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point: one handler turns every error into a message and an exit code."""
     try:

@@ -27,6 +27,7 @@ class Record:
     dockseal_version: str
     rendered_fingerprint: str = ""
     rendered_files: dict[str, str] = field(default_factory=dict)
+    rendered_record: str = ""
     messages: list[str] = field(default_factory=list)
 
     @property
@@ -65,6 +66,7 @@ def load(directory: Path, migrations: Path = MIGRATIONS) -> Record:
                   str(data.get("dockseal_version") or ""),
                   str(rendered.get("fingerprint") or "") if isinstance(rendered, dict) else "",
                   {str(k): str(v) for k, v in files.items()} if isinstance(files, dict) else {},
+                  str(rendered.get("record") or "") if isinstance(rendered, dict) else "",
                   [f"{path}: {m}" for m in messages])
 
 

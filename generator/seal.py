@@ -75,10 +75,12 @@ def rendered_hashes(project: Path) -> dict[str, str]:
             for p in _tree_files(project) if p.relative_to(project).as_posix() != RECORD}
 
 
-def seal_block(template: Path, hashes: dict[str, str]) -> str:
+def seal_block(template: Path, head: str, hashes: dict[str, str]) -> str:
+    """`rendered:` with the renderer's fingerprint, the hash of the record above it and of every other file."""
     import yaml
 
-    data = {"rendered": {"fingerprint": fingerprint(str(Path(template).resolve())), "files": dict(sorted(hashes.items()))}}
+    data = {"rendered": {"fingerprint": fingerprint(str(Path(template).resolve())),
+                         "record": file_hash(head.encode("utf-8")), "files": dict(sorted(hashes.items()))}}
     return yaml.safe_dump(data, sort_keys=False, default_flow_style=False, width=1000)
 
 
@@ -90,4 +92,11 @@ def seal_project(project: Path, template: Path) -> None:
     text = record.read_text(encoding="utf-8")
     if not text.endswith("\n"):
         text += "\n"
-    record.write_text(text + seal_block(template, rendered_hashes(project)), encoding="utf-8")
+    record.write_text(text + seal_block(template, text, rendered_hashes(project)), encoding="utf-8")
+
+
+def record_head(text: str) -> str:
+    """The record as the template wrote it, without the `rendered:` block the seal appended."""
+    marker = "\nrendered:\n"
+    cut = text.rfind(marker)
+    return text[: cut + 1] if cut >= 0 else text

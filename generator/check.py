@@ -1,0 +1,228 @@
+"""`dockseal check`: does each service still equal what its answers render, with current pins and policy?
+
+Drift is content, not a version number: every generated file is compared byte for byte with a render of the
+recorded answers and pins through the current template. The render is skipped only when it is provably the same
+render that was sealed into the record (same template fingerprint, same record): then the recorded hashes are
+exactly that render's content. One process checks every service, so a monorepo pays Python's start-up once.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import catalog, refs
+from . import record as records
+from . import source as sources
+from .config import OrgConfig
+from .errors import DocksealError
+from .seal import RECORD, file_hash, fingerprint, record_head
+
+_SKIP = {".git", "node_modules", ".venv", "venv", "__pycache__", ".tox", "vendor", "target", "dist", "build"}
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem in one file; `rule` is stable (drift, missing-file, stale-pin, ...) for SARIF and filters."""
+
+    rule: str
+    level: str  # error | warning | note
+    message: str
+    path: str
+    line: int = 1
+
+
+def find_services(root: Path) -> list[Path]:
+    """Every directory below `root` holding a `.dockseal.yml` (skipping VCS, dependency and build folders)."""
+    found = []
+    for dirpath, dirs, names in os.walk(root):
+        dirs[:] = sorted(d for d in dirs if d not in _SKIP and not d.startswith(".dockseal"))
+        if RECORD in names:
+            found.append(Path(dirpath))
+    return found
+
+
+def check_services(directories: list[Path], org: OrgConfig, template: str | None = None, trust: bool = False,
+                   full: bool = False) -> list[Finding]:
+    findings: list[Finding] = []
+    for directory in directories:
+        try:
+            findings.extend(check_service(directory, org, template, trust, full))
+        except DocksealError as err:
+            findings.append(Finding("record", "error", str(err), _rel(directory / RECORD)))
+    return findings
+
+
+def check_service(directory: Path, org: OrgConfig, template: str | None = None, trust: bool = False,
+                  full: bool = False) -> list[Finding]:
+    rec = records.load(directory)
+    src = sources.resolve(template or org.template or rec.template["source"])
+    src.require_trust(trust)
+    findings = [Finding("record", "note", m, _rel(rec.path)) for m in rec.messages]
+    findings += _drift(directory, rec, src, full, org.ignore)
+    findings += _pins(directory, rec, org)
+    findings += _policy(directory, rec, org)
+    return findings
+
+
+def _drift(directory: Path, rec: records.Record, src: sources.TemplateSource, full: bool,
+           ignore: list[str]) -> list[Finding]:
+    text = rec.path.read_text(encoding="utf-8")
+    sealed = (not full and rec.rendered_files and rec.rendered_fingerprint == fingerprint(str(src.path))
+              and rec.rendered_record == file_hash(record_head(text).encode("utf-8")))
+    if sealed:
+        expected = rec.rendered_files
+    else:
+        from .answers import resolve
+        from .questions import questions
+        from .render import render
+
+        answers = resolve(questions(), rec.answers)
+        files = render(answers, src.path, rec.images, source=src.record(), in_process=True)
+        expected = {rel: file_hash(data) for rel, data in files.items() if rel != RECORD}
+        head = record_head(files.get(RECORD, b"").decode("utf-8"))
+        if files.get(RECORD) and _record_data(head) != _record_data(record_head(text)):
+            expected[RECORD] = file_hash(files[RECORD])
+    out = []
+    for rel, want in sorted(expected.items()):
+        if any(fnmatch.fnmatch(rel, pattern) for pattern in ignore):
+            continue
+        path = directory / rel
+        if rel == RECORD:
+            out.append(Finding("drift", "error", "the recorded answers or pins are not what a render of them "
+                               "records (edited by hand?); run `dockseal update`", _rel(path)))
+        elif not path.is_file():
+            out.append(Finding("missing-file", "error", f"{rel} is generated for this service but missing; "
+                               "run `dockseal update` to restore it", _rel(path)))
+        elif file_hash(path.read_bytes()) != want:
+            line = _first_difference(path, directory, rel, None if sealed else files.get(rel))
+            out.append(Finding("drift", "error", f"{rel} differs from what its answers render with "
+                               f"{'the sealed' if sealed else 'the current'} template; run `dockseal update` "
+                               "(or list it under check.ignore in the organisation config)", _rel(path), line))
+    return out
+
+
+def _record_data(head: str) -> tuple:
+    import yaml
+
+    data = yaml.safe_load(head) or {}
+    return (data.get("answers"), data.get("images"))
+
+
+def _first_difference(path: Path, directory: Path, rel: str, rendered: bytes | None) -> int:
+    if rendered is None:
+        return 1
+    ours = path.read_bytes().splitlines()
+    theirs = rendered.splitlines()
+    for number, (a, b) in enumerate(zip(ours, theirs), start=1):
+        if a != b:
+            return number
+    return min(len(ours), len(theirs)) + 1
+
+
+def _pins(directory: Path, rec: records.Record, org: OrgConfig) -> list[Finding]:
+    cat = catalog.load()
+    out = []
+    where = _rel(rec.path)
+    for role, reference in sorted(rec.images.items()):
+        try:
+            ref = refs.parse(reference)
+        except DocksealError as err:
+            out.append(Finding("missing-pin", "error", f"{role} image {reference[:80]!r}: {err}", where))
+            continue
+        if not ref.digest:
+            out.append(Finding("missing-pin", "error", f"{role} image {reference} has no digest", where))
+            continue
+        known = cat.find(reference)
+        if known and known.ref.digest != ref.digest:
+            out.append(Finding("stale-pin", "error", f"{role} image {known.tagged} is pinned to {ref.digest[:19]}…; "
+                               f"the catalog has {known.ref.digest[:19]}… (observed {known.observed}); "
+                               "run `dockseal update`", where))
+        elif known:
+            out.extend(Finding("stale-pin", "note", line, where)
+                       for line in catalog.age_warnings({role: known}, org.max_digest_age_days))
+    dockerfile = directory / "Dockerfile"
+    if dockerfile.is_file():
+        stages: set[str] = set()
+        for number, image, alias in _from_lines(dockerfile):
+            if image.lower() not in stages and image != "scratch" and "@sha256:" not in image:
+                out.append(Finding("missing-pin", "error", f"FROM {image} is not pinned by digest",
+                                   _rel(dockerfile), number))
+            if alias:
+                stages.add(alias.lower())
+    return out
+
+
+_FROM = re.compile(r"^\s*FROM\s+(?:--platform=\S+\s+)?(\S+)(?:\s+AS\s+(\S+))?", re.IGNORECASE)
+_LABEL_KEY = re.compile(r'(?:^|\s)([A-Za-z0-9._-]+)=')
+
+
+def _from_lines(dockerfile: Path) -> list[tuple[int, str, str | None]]:
+    out = []
+    for number, line in enumerate(dockerfile.read_text(encoding="utf-8", errors="replace").splitlines(), 1):
+        match = _FROM.match(line)
+        if match:
+            out.append((number, match.group(1), match.group(2)))
+    return out
+
+
+def _labels(dockerfile: Path) -> set[str]:
+    """Keys of every LABEL instruction (continuation lines joined; values are not needed)."""
+    keys: set[str] = set()
+    text = dockerfile.read_text(encoding="utf-8", errors="replace").replace("\\\n", " ")
+    for line in text.splitlines():
+        if line.lstrip().upper().startswith("LABEL "):
+            keys.update(_LABEL_KEY.findall(re.sub(r'"(\\.|[^"\\])*"', '""', line.lstrip()[6:])))
+    return keys
+
+
+def _policy(directory: Path, rec: records.Record, org: OrgConfig) -> list[Finding]:
+    cat = catalog.load()
+    out = []
+    dockerfile = directory / "Dockerfile"
+    for role, reference in sorted(rec.images.items()):
+        if not cat.is_trusted(reference, org.allowed_registries):
+            out.append(Finding("policy/registry", "error", f"{role} image {reference.split('@')[0]} is not from "
+                               "an allowed registry", _rel(rec.path)))
+    if org.uid is not None:
+        for key in ("uid", "gid"):
+            if rec.answers.get(key) != org.uid:
+                out.append(Finding("policy/uid", "error", f"answer {key} is {rec.answers.get(key)}; the "
+                                   f"organisation requires {org.uid}", _rel(rec.path)))
+    if org.required_labels and dockerfile.is_file():
+        missing = sorted(set(org.required_labels) - _labels(dockerfile))
+        if missing:
+            out.append(Finding("policy/labels", "error", f"missing required label(s): {', '.join(missing)}",
+                               _rel(dockerfile)))
+    out.extend(_controls(directory))
+    return out
+
+
+def _controls(directory: Path) -> list[Finding]:
+    """The control catalog (generator.policy.audit_files) over the service's files, when it is installed."""
+    from . import policy
+
+    audit = getattr(policy, "audit_files", None)
+    if audit is None:
+        return []
+    paths = [p for p in sorted(directory.rglob("*")) if p.is_file() and ".git" not in p.parts
+             and p.suffix in ("", ".yaml", ".yml") and (p.name == "Dockerfile" or p.suffix)]
+    out = []
+    for item in audit(paths):
+        level = str(getattr(item, "severity", getattr(item, "level", "error"))).lower()
+        level = {"info": "note", "style": "note", "warning": "warning"}.get(level, "error")
+        code = getattr(item, "code", None) or getattr(item, "rule", None) or getattr(item, "id", "control")
+        path = getattr(item, "path", None) or getattr(item, "file", "")
+        out.append(Finding(f"control/{code}", level, str(getattr(item, "message", item)), _rel(Path(path)),
+                           int(getattr(item, "line", 1) or 1)))
+    return out
+
+
+def _rel(path: Path) -> str:
+    try:
+        return Path(os.path.relpath(path)).as_posix()
+    except ValueError:
+        return path.as_posix()
