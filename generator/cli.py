@@ -125,6 +125,17 @@ def check(directories: tuple[Path, ...], find_all: bool, fmt: str, template: str
         raise click.exceptions.Exit(1)
 
 
+@cli.command()
+@click.argument("directory", default=".", type=click.Path(path_type=Path, file_okay=False))
+@click.option("--output", "-o", type=click.Path(path_type=Path), default=Path("docker-bake.hcl"), show_default=True)
+def bake(directory: Path, output: Path) -> None:
+    """Write a docker-bake.hcl with one target per service below DIRECTORY (buildx builds them in parallel)."""
+    from .bake import write_bake
+
+    services = write_bake(directory, output)
+    click.echo(f"wrote {output} ({len(services)} target(s))")
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point: one handler turns every error into a message and an exit code."""
     try:
