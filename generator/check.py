@@ -51,6 +51,8 @@ def check_services(directories: list[Path], org: OrgConfig, template: str | None
     for directory in directories:
         try:
             findings.extend(check_service(directory, org, template, trust, full))
+        except sources.UntrustedTemplate:
+            raise
         except DocksealError as err:
             findings.append(Finding("record", "error", str(err), _rel(directory / RECORD)))
     return findings

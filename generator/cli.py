@@ -30,8 +30,12 @@ def cli() -> None:
 @click.option("--force", is_flag=True, help="Replace existing files that dockseal would write.")
 @click.option("--dry-run", is_flag=True, help="Show what would be written, with diffs; write nothing.")
 @click.option("--example", metavar="STACK", help="Also write dockseal's sample application for STACK.")
+@click.option("--template", metavar="DIR|GIT_URL", help="A team's cookiecutter template instead of the built-in one.")
+@click.option("--trust", is_flag=True, help="Run the hooks of a template that is not built in.")
+@click.option("--config", "config_file", type=click.Path(path_type=Path), help="Organisation config file.")
 def new(directory: Path, set_values: tuple[str, ...], answers_file: Path | None, no_input: bool, force: bool,
-        dry_run: bool, example: str | None) -> None:
+        dry_run: bool, example: str | None, template: str | None = None, trust: bool = False,
+        config_file: Path | None = None) -> None:
     """Write a hardened Dockerfile (and friends) for the service in DIRECTORY (default: .)."""
     from . import writer
     from .answers import parse_set
@@ -39,7 +43,8 @@ def new(directory: Path, set_values: tuple[str, ...], answers_file: Path | None,
 
     from .catalog import eol_warnings
 
-    opts = Options(directory, parse_set(set_values), answers_file, no_input, force, dry_run, example)
+    opts = Options(directory, parse_set(set_values), answers_file, no_input, force, dry_run, example, template, trust,
+                   config_file)
     result = run(opts)
     a = result.answers
     for line in eol_warnings(a["stack"], a["stack_version"], a["base_flavour"]):

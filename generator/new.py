@@ -27,6 +27,9 @@ class Options:
     force: bool = False
     dry_run: bool = False
     example: str | None = None
+    template: str | None = None  # a team template (DIR or GIT_URL); None: the organisation's, else built-in
+    trust: bool = False  # run a team template's hooks
+    config: Path | None = None  # organisation config file (found automatically when None)
 
 
 @dataclass
@@ -38,7 +41,10 @@ class Result:
 
 def collect_answers(opts: Options, ask_factory: Callable[[], Ask] | None = None) -> Answers:
     """Answers by priority: --set > --answers > prompts > detection > defaults."""
-    given: dict[str, Any] = load_file(opts.answers_file) if opts.answers_file else {}
+    from .config import load as load_config
+
+    given: dict[str, Any] = dict(load_config(opts.config).defaults)  # organisation defaults: lowest given layer
+    given.update(load_file(opts.answers_file) if opts.answers_file else {})
     given.update(opts.set_values)
     # With --example the sample application is the source tree, so its command, port and lock file are detected.
     example = EXAMPLES / opts.example if opts.example else None
@@ -75,7 +81,11 @@ def run(opts: Options, ask_factory: Callable[[], Ask] | None = None) -> Result:
         opts.set_values.setdefault("stack", opts.example)
     answers = collect_answers(opts, ask_factory)
     check_combinations({"_answers": answers})  # the pre-generation hook's rules, with their own message
-    files = {**example_files, **render(answers)}
+    from . import config, source
+
+    src = source.resolve(opts.template or config.load(opts.config).template)
+    src.require_trust(opts.trust)
+    files = {**example_files, **render(answers, src.path, source=src.record())}
     changes = writer.plan(opts.target, files)
     if opts.dry_run:
         return Result(answers, changes, [])

@@ -37,8 +37,6 @@ def render(answers: Answers, template: Path | None = None, images: dict[str, str
     extra: dict[str, Any] = {"service_name": answers["service_name"], "_answers": dict(answers)}
     if images:
         extra["_images"] = dict(images)
-    if source and source.get("source") != "builtin":
-        extra["_dockseal_template"] = dict(source)
     workdir = Path(tempfile.mkdtemp(prefix="dockseal-render-"))
     added = str(template) not in sys.path
     if added:
@@ -48,6 +46,8 @@ def render(answers: Answers, template: Path | None = None, images: dict[str, str
         context.setdefault("cookiecutter", {}).setdefault("_images", {})
         context["cookiecutter"]["_images"] = dict(images or {})
         context["cookiecutter"] = prompt_for_config(context, no_input=True)
+        if source and source.get("source") != "builtin":
+            context["cookiecutter"]["_dockseal_template"] = dict(source)  # not a cookiecutter.json key: set here
         context["cookiecutter"].update(
             _template=str(template), _repo_dir=str(template), _output_dir=str(workdir), _checkout=None)
         try:

@@ -26,6 +26,10 @@ _GIT_URL = re.compile(r"(git\+)?(https://|ssh://|file://|git://)\S+|git@[A-Za-z0
 _COMMIT = re.compile(r"[0-9a-f]{40}")
 
 
+class UntrustedTemplate(InputError):
+    """A non-built-in template has hooks and --trust was not given: every command stops (exit 2)."""
+
+
 @dataclass(frozen=True)
 class TemplateSource:
     """`spec` as the user or the record names it; `path` the local directory holding cookiecutter.json."""
@@ -48,7 +52,7 @@ class TemplateSource:
     def require_trust(self, trust: bool) -> None:
         """Stop (exit 2) before a non-built-in template's hooks could run without --trust."""
         if not self.builtin and not trust and self.hooks():
-            raise InputError(f"--template {self.spec}: this template has hooks ({', '.join(self.hooks())}) that "
+            raise UntrustedTemplate(f"--template {self.spec}: this template has hooks ({', '.join(self.hooks())}) that "
                              "would run as code on this machine; read them, then pass --trust to run them")
 
 

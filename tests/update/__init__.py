@@ -1,0 +1,1 @@
+"""Tests of dockseal update, check, bake and team templates."""

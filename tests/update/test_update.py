@@ -1,0 +1,124 @@
+"""dockseal update end to end: edits survive, conflicts are marked and listed (exit 1), --dry-run writes nothing,
+old records migrate, team templates from a git URL re-render their old commit as the merge base."""
+
+from __future__ import annotations
+
+import subprocess
+
+import yaml
+
+from conftest import need
+from .helpers import dockseal, git_env, new_service, team_template
+
+
+def test_edits_survive_and_answers_change(tmp_path):
+    svc = new_service(tmp_path / "svc")
+    with (svc / "compose.yaml").open("a") as fh:
+        fh.write("# kept by the team\n")
+    proc = dockseal("update", str(svc), "--set", "port=9000")
+    assert proc.returncode == 0, proc.stderr
+    compose = (svc / "compose.yaml").read_text()
+    assert compose.endswith("# kept by the team\n") and "127.0.0.1:9000:9000" in compose
+    assert "EXPOSE 9000" in (svc / "Dockerfile").read_text()
+    assert yaml.safe_load((svc / ".dockseal.yml").read_text())["answers"]["port"] == 9000
+    assert dockseal("check", str(svc)).returncode == 1  # the edit is drift from the standard
+
+
+def test_conflict_markers_listed_exit_1_and_dry_run_writes_nothing(tmp_path):
+    svc = new_service(tmp_path / "svc")
+    dockerfile = svc / "Dockerfile"
+    dockerfile.write_text(dockerfile.read_text().replace("EXPOSE 8000", "EXPOSE 8000\n# our note"))
+    before = {p: p.read_bytes() for p in svc.rglob("*") if p.is_file()}
+    dry = dockseal("update", str(svc), "--set", "port=9000", "--dry-run")
+    assert dry.returncode == 1 and "+EXPOSE 9000" in dry.stdout and "Dockerfile" in dry.stderr
+    assert before == {p: p.read_bytes() for p in svc.rglob("*") if p.is_file()}
+    proc = dockseal("update", str(svc), "--set", "port=9000")
+    assert proc.returncode == 1 and "conflicts" in proc.stderr and "Dockerfile" in proc.stderr
+    text = dockerfile.read_text()
+    for marker in ("<<<<<<< Dockerfile (yours)", "||||||| Dockerfile (previous render)", "=======",
+                   ">>>>>>> Dockerfile (new render)", "# our note", "EXPOSE 9000"):
+        assert marker in text
+
+
+def test_deleted_stays_deleted_and_switched_off_outputs_go(tmp_path):
+    svc = new_service(tmp_path / "svc")
+    (svc / "SECURITY.md").unlink()
+    (svc / "k8s/base/service.yaml").write_text("# my own service\n")
+    proc = dockseal("update", str(svc), "--set", "kubernetes=false")
+    assert proc.returncode == 0, proc.stderr
+    assert not (svc / "SECURITY.md").exists() and "stays deleted" in proc.stderr
+    assert not (svc / "k8s/base/deployment.yaml").exists()
+    assert (svc / "k8s/base/service.yaml").read_text() == "# my own service\n"
+
+
+def test_old_record_loads_with_messages(tmp_path):
+    svc = new_service(tmp_path / "svc")
+    record = svc / ".dockseal.yml"
+    data = yaml.safe_load(record.read_text())
+    data.pop("record_version")
+    data.pop("rendered")
+    data["template"] = "builtin"  # layout 1
+    del data["answers"]["hpa"]  # a key that an older version did not ask
+    record.write_text(yaml.safe_dump(data))
+    proc = dockseal("update", str(svc))
+    assert proc.returncode == 0, proc.stderr
+    assert "record layout 1 -> 2" in proc.stderr and "new answer keys take their defaults: hpa" in proc.stderr
+    new = yaml.safe_load(record.read_text())
+    assert new["record_version"] == 2 and new["template"]["source"] == "builtin" and new["answers"]["hpa"] is False
+    assert dockseal("check", str(svc)).returncode == 0
+
+
+def test_renamed_answer_migrates(tmp_path):
+    from generator import record
+
+    svc = new_service(tmp_path / "svc")
+    data = yaml.safe_load((svc / ".dockseal.yml").read_text())
+    data["record_version"] = 1
+    data["answers"]["listen_port"] = data["answers"].pop("port")
+    (svc / ".dockseal.yml").write_text(yaml.safe_dump(data))
+    steps = tmp_path / "migrations.yml"
+    steps.write_text(yaml.safe_dump({"steps": [{"to": 2, "message": "m", "rename_answers": {"listen_port": "port"},
+                                                "template_string_to_mapping": True}]}))
+    rec = record.load(svc, steps)
+    assert rec.answers["port"] == 8000 and any("`listen_port` is now called `port`" in m for m in rec.messages)
+
+
+def test_git_template_update_uses_the_recorded_commit_as_base(tmp_path):
+    need("git")
+    env = git_env(tmp_path)
+    repo = team_template(tmp_path / "team")
+
+    def git(*args):
+        subprocess.run(["git", *args], cwd=repo, check=True, capture_output=True, env=env)
+
+    git("init", "-q")
+    git("add", "-A")
+    git("commit", "-qm", "v1")
+    url = f"file://{repo}"
+    svc = tmp_path / "svc"
+    proc = dockseal("new", "--no-input", "--template", url, "--set", "stack=python", str(svc))
+    assert proc.returncode == 0, proc.stderr
+    recorded = yaml.safe_load((svc / ".dockseal.yml").read_text())["template"]
+    assert recorded["source"] == url and len(recorded["version"]) == 40
+    with (svc / "Dockerfile").open("a") as fh:
+        fh.write("# local addition\n")
+    dockerfile = repo / "{{cookiecutter.service_name}}" / "Dockerfile"
+    dockerfile.write_text(dockerfile.read_text().replace("FROM", "# team v2\nFROM"))
+    git("commit", "-qam", "v2")
+    proc = dockseal("update", str(svc))
+    assert proc.returncode == 0, proc.stderr
+    text = (svc / "Dockerfile").read_text()
+    assert text.startswith("# team v2\nFROM") and text.endswith("# local addition\n")
+    assert yaml.safe_load((svc / ".dockseal.yml").read_text())["template"]["version"] != recorded["version"]
+
+
+def test_team_template_hooks_need_trust(tmp_path):
+    team = team_template(tmp_path / "team", hooks=True)
+    svc = tmp_path / "svc"
+    proc = dockseal("new", "--no-input", "--template", str(team), "--set", "stack=python", str(svc))
+    assert proc.returncode == 2 and "--trust" in proc.stderr and not svc.exists()
+    proc = dockseal("new", "--no-input", "--template", str(team), "--trust", "--set", "stack=python", str(svc))
+    assert proc.returncode == 0, proc.stderr
+    assert (svc / "hook-ran").read_text() == "yes"
+    assert dockseal("check", str(svc)).returncode == 2
+    assert dockseal("check", "--trust", str(svc)).returncode == 0
