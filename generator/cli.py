@@ -141,6 +141,29 @@ def bake(directory: Path, output: Path) -> None:
     click.echo(f"wrote {output} ({len(services)} target(s))")
 
 
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--check", is_flag=True, help="Change nothing; exit 1 listing unpinned and stale references.")
+@click.option("--offline", is_flag=True, help="Use only the catalog's digests; contact no registry.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--mirror", "mirrors", multiple=True, metavar="PREFIX=HOST[:PORT][/PATH]",
+              help="Fetch references under PREFIX from a mirror, e.g. docker.io=mirror.example:5000 (repeatable).")
+@click.option("--timeout", type=float, metavar="SECONDS", help="Per-request registry timeout (default 10).")
+def pin(paths: tuple[Path, ...], check: bool, offline: bool, fmt: str, mirrors: tuple[str, ...],
+        timeout: float | None) -> None:
+    """Pin image references in PATHS (default: .) to digests: Dockerfiles, compose, Kubernetes, kustomize."""
+    from .pin import Options, run
+    from .pin_report import render
+    from .policy_config import parse_mirror_flags
+
+    report = run(Options(list(paths), check, offline, parse_mirror_flags(mirrors), timeout))
+    for line in report.warnings:
+        click.echo(f"dockseal: warning: {line}", err=True)
+    click.echo(render(report, fmt, check), nl=False)
+    if check and report.problems:
+        raise click.exceptions.Exit(1)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point: one handler turns every error into a message and an exit code."""
     try:
