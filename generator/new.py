@@ -81,6 +81,12 @@ def run(opts: Options, ask_factory: Callable[[], Ask] | None = None) -> Result:
         opts.set_values.setdefault("stack", opts.example)
     answers = collect_answers(opts, ask_factory)
     check_combinations({"_answers": answers})  # the pre-generation hook's rules, with their own message
+    from .policy_config import base_warnings
+
+    warnings = base_warnings(opts.target, answers["stack"], answers["stack_version"], answers["base_flavour"],
+                             opts.config)
+    for line in warnings:
+        print(f"dockseal: warning: {line}", file=sys.stderr)
     from . import config, source
 
     src = source.resolve(opts.template or config.load(opts.config).template)

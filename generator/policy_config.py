@@ -52,15 +52,15 @@ class TeamConfig:
                               "or add the publisher to policy.allowed_registries")
 
 
-def load(directory: Path) -> TeamConfig:
-    """The team configuration that applies to files in `directory`."""
+def load(directory: Path, org_file: Path | None = None) -> TeamConfig:
+    """The team configuration that applies to files in `directory` (`org_file`: an explicit --config)."""
     from . import catalog
 
     from . import config as org_config
 
     cat = catalog.load()
     config = TeamConfig(tuple(cat.trusted_registries), cat.max_digest_age_days)
-    org_file = org_config.find(directory)
+    org_file = org_file or org_config.find(directory)
     if org_file is not None:
         org = org_config.load(org_file)
         policy = {k: v for k, v in (("allowed_registries", org.allowed_registries),
@@ -77,6 +77,16 @@ def load(directory: Path) -> TeamConfig:
         data = _read_yaml(record)
         config = _apply(config, data.get("policy"), data.get("registries"), str(record))
     return config
+
+
+def base_warnings(directory: Path, stack: str, version: str, flavour: str, org_file: Path | None = None) -> list[str]:
+    """Enforce the allow-list on the catalog bases `new` would use; return their digest-age warnings."""
+    from . import catalog
+
+    config = load(directory, org_file)
+    bases = catalog.load().bases(stack, version, flavour)
+    config.require_allowed([(f"{role} base", image.ref) for role, image in bases.items()])
+    return catalog.age_warnings(bases, config.max_digest_age_days)
 
 
 def with_overrides(config: TeamConfig, mirrors: dict[str, str] | None = None,
