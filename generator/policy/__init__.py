@@ -1,1 +1,125 @@
-"""The control catalog and the checks dockseal runs on Dockerfiles, compose files and manifests."""
+"""The control catalog and the checks dockseal runs on Dockerfiles, compose files and manifests.
+
+Public API: `discover(paths)` finds the Dockerfiles, compose files and Kubernetes manifests under `paths`;
+`audit_files(paths, config)` runs every control over them and returns the findings that survive inline ignore
+comments, checkov skip annotations and the config's ignores, with severity overrides applied. Whether the
+findings fail the run is `failing(findings, config.fail_on)`.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterable
+
+import yaml
+
+from . import dockerfile as dockerfile_parser
+from .config import Config
+from .controls import PARSE_ERROR, Control, for_target, registry
+from .finding import Finding, Hit
+from .layers import apply_pragmas, checkov_skips, configure, failing
+from .sources import COMPOSE, DOCKERFILE, KUBERNETES, Source, compose_services, discover, read_text
+from .yamlines import load_all
+
+__all__ = ["Config", "Finding", "Source", "audit_files", "audit_source", "discover", "failing", "registry"]
+
+
+@dataclass(frozen=True)
+class _Context:
+    trusted_registries: list[str]
+    pss_version: str
+
+
+def _run(control: Control, ctx: _Context, *args: Any) -> Iterable[Hit]:
+    if control.needs_context:
+        return control.check(*args, ctx)
+    return control.check(*args)
+
+
+def _finding(path: str, control: Control, hit: Hit) -> Finding:
+    return Finding(path, hit.line, hit.column, control.id, control.severity, hit.message)
+
+
+def _parse_error(path: str, message: str, line: int = 1, column: int = 1) -> Finding:
+    meta = registry()[PARSE_ERROR]
+    return Finding(path, line, column, meta.id, meta.severity, message)
+
+
+def _audit_dockerfile(path: str, text: str, ctx: _Context) -> list[Finding]:
+    try:
+        doc = dockerfile_parser.parse(path, text)
+    except ValueError as err:
+        return [_parse_error(path, f"not a Dockerfile: {err}")]
+    return [_finding(path, c, h) for c in for_target(DOCKERFILE) for h in _run(c, ctx, doc)]
+
+
+def _audit_compose(path: str, docs: list[Any], ctx: _Context) -> list[Finding]:
+    if not docs or not isinstance(docs[0], dict):
+        return [_parse_error(path, "not a compose file: expected a mapping with services")]
+    out = []
+    controls = for_target(COMPOSE)
+    for name, service in compose_services(docs[0]).items():
+        if isinstance(service, dict):
+            out += [_finding(path, c, h) for c in controls for h in _run(c, ctx, str(name), service)]
+    return out
+
+
+def _honours_checkov_skip(control: Control, skipped: set[str]) -> bool:
+    """A checkov skip annotation also skips the dockseal control that is the same check (never the PSS ones)."""
+    return bool(skipped) and not any(r.startswith("PSS") for r in control.references) and \
+        any(r in skipped for r in control.references)
+
+
+def _audit_kubernetes(path: str, docs: list[Any], ctx: _Context) -> list[Finding]:
+    out = []
+    controls = for_target(KUBERNETES)
+    for obj in docs:
+        if not isinstance(obj, dict):
+            continue
+        skipped = checkov_skips(obj)
+        out += [_finding(path, c, h) for c in controls if not _honours_checkov_skip(c, skipped)
+                for h in _run(c, ctx, obj)]
+    return out
+
+
+def _yaml_error(path: str, err: yaml.YAMLError) -> Finding:
+    mark = getattr(err, "problem_mark", None)
+    line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    return _parse_error(path, f"not valid YAML: {getattr(err, 'problem', None) or err}", line, column)
+
+
+def audit_source(source: Source, config: Config | None = None) -> list[Finding]:
+    """Every finding in one file, after inline ignores and config layers."""
+    config = config or Config()
+    ctx = _Context(config.registries, config.pss_version)
+    path = str(source.path)
+    try:
+        text = read_text(source.path)
+    except (OSError, ValueError) as err:
+        return configure([_parse_error(path, f"cannot read: {getattr(err, 'strerror', None) or err}")], config)
+    if source.kind == DOCKERFILE:
+        raw = _audit_dockerfile(path, text, ctx)
+    else:
+        try:
+            docs = load_all(text)
+        except yaml.YAMLError as err:
+            return configure([_yaml_error(path, err)], config)
+        raw = _audit_compose(path, docs, ctx) if source.kind == COMPOSE else _audit_kubernetes(path, docs, ctx)
+    return configure(sorted(apply_pragmas(raw, text)), config)
+
+
+def _excluded(path: Path, patterns: tuple[str, ...]) -> bool:
+    text = path.as_posix()
+    return any(fnmatch.fnmatch(text, p) or fnmatch.fnmatch(text, f"*/{p}") for p in patterns)
+
+
+def audit_files(paths: list[Path], config: Config | None = None) -> list[Finding]:
+    """Discover the auditable files under `paths` and return every finding, sorted by file and line."""
+    config = config or Config()
+    out: list[Finding] = []
+    for source in discover([Path(p) for p in paths]):
+        if not _excluded(source.path, config.exclude):
+            out += audit_source(source, config)
+    return out

@@ -1,0 +1,109 @@
+"""Audit settings: defaults, overridden by a `.dockseal-audit.yml` file, overridden by command-line flags.
+
+    ignore: [DS114]                 # controls switched off everywhere
+    severity: {DS202: warning}      # severity overrides
+    fail_on: warning                # error | warning | info | none
+    trusted_registries: [ghcr.io/acme/, docker.io/library/]   # replaces the catalog's allow-list
+    pss_version: v1.30              # Pod Security policy version (latest by default)
+    exclude: ["legacy/**"]          # path globs not audited
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .. import catalog
+from ..errors import InputError
+from .finding import SEVERITIES
+
+CONFIG_NAME = ".dockseal-audit.yml"
+FAIL_ON = (*SEVERITIES, "none")
+_ID = re.compile(r"^DS\d{3}$")
+
+
+@dataclass(frozen=True)
+class Config:
+    ignore: frozenset[str] = frozenset()
+    severity: dict[str, str] = field(default_factory=dict)
+    fail_on: str = "info"
+    trusted_registries: tuple[str, ...] | None = None
+    pss_version: str = "latest"
+    exclude: tuple[str, ...] = ()
+
+    @property
+    def registries(self) -> list[str]:
+        if self.trusted_registries is not None:
+            return list(self.trusted_registries)
+        return catalog.load().trusted_registries
+
+    def with_fail_on(self, fail_on: str | None) -> "Config":
+        return self if fail_on is None else replace(self, fail_on=_choice("fail_on", fail_on, FAIL_ON))
+
+
+def _choice(key: str, value: Any, allowed: tuple[str, ...]) -> str:
+    if value not in allowed:
+        raise InputError(f"{key}: {value!r} is not allowed; choose one of: {', '.join(allowed)}")
+    return value
+
+
+def _ids(key: str, value: Any) -> list[str]:
+    from .controls import registry
+
+    if not isinstance(value, list) or not all(isinstance(v, str) and _ID.match(v) for v in value):
+        raise InputError(f"{key}: expected a list of control ids like DS001")
+    unknown = [v for v in value if v not in registry()]
+    if unknown:
+        raise InputError(f"{key}: unknown control(s) {', '.join(unknown)} (see dockseal audit --list)")
+    return value
+
+
+def parse(data: Any, source: str = CONFIG_NAME) -> Config:
+    """A Config from the mapping in a config file; InputError naming the key on anything unexpected."""
+    if data is None:
+        return Config()
+    if not isinstance(data, dict):
+        raise InputError(f"{source}: expected a mapping of settings")
+    known = {"ignore", "severity", "fail_on", "trusted_registries", "pss_version", "exclude"}
+    unknown = sorted(set(data) - known)
+    if unknown:
+        raise InputError(f"{source}: unknown key(s) {', '.join(map(str, unknown))}; allowed: {', '.join(sorted(known))}")
+    severity = data.get("severity") or {}
+    if not isinstance(severity, dict):
+        raise InputError(f"{source}: severity: expected a mapping of control id to {'|'.join(SEVERITIES)}")
+    _ids(f"{source}: severity", list(severity))
+    for cid, level in severity.items():
+        _choice(f"{source}: severity.{cid}", level, SEVERITIES)
+    registries = data.get("trusted_registries")
+    if registries is not None and not (isinstance(registries, list) and all(
+            isinstance(r, str) and re.fullmatch(r"[a-z0-9.:\[\]-]+(/[a-z0-9._/-]*)?", r) for r in registries)):
+        raise InputError(f"{source}: trusted_registries: expected a list of registry/publisher prefixes "
+                         "like ghcr.io/acme/")
+    exclude = data.get("exclude") or []
+    if not isinstance(exclude, list) or not all(isinstance(e, str) for e in exclude):
+        raise InputError(f"{source}: exclude: expected a list of path globs")
+    version = str(data.get("pss_version", "latest"))
+    if version != "latest" and not re.fullmatch(r"v?1\.\d{1,2}", version):
+        raise InputError(f"{source}: pss_version: {version!r} is not allowed; use latest or v1.MINOR")
+    return Config(frozenset(_ids(f"{source}: ignore", data.get("ignore") or [])), dict(severity),
+                  _choice(f"{source}: fail_on", data.get("fail_on", "info"), FAIL_ON),
+                  tuple(registries) if registries is not None else None, version, tuple(exclude))
+
+
+def load(path: Path | None = None) -> Config:
+    """The config file given, or `.dockseal-audit.yml` in the current directory when present."""
+    if path is None:
+        path = Path(CONFIG_NAME)
+        if not path.is_file():
+            return Config()
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as err:
+        raise InputError(f"{path}: cannot read the audit config ({err.strerror})") from None
+    except yaml.YAMLError as err:
+        raise InputError(f"{path}: not valid YAML ({str(err).splitlines()[0]})") from None
+    return parse(data, str(path))

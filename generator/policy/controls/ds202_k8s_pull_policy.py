@@ -1,0 +1,20 @@
+"""DS202: imagePullPolicy is Always."""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from .. import pss
+from ..finding import Hit
+from ._k8s import containers, hit
+
+ID = "DS202"
+TARGET = "kubernetes"
+
+
+def check(obj: dict) -> Iterator[Hit]:
+    for template in pss.pod_specs(obj):
+        for c, path in containers(template):
+            if c.get("imagePullPolicy") != "Always":
+                yield hit(obj, f"{path}.imagePullPolicy",
+                          f"container {c.get('name')!r}: imagePullPolicy is {c.get('imagePullPolicy', 'unset')}")

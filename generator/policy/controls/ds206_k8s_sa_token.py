@@ -1,0 +1,19 @@
+"""DS206: pods do not mount a service account token."""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from .. import pss
+from ..finding import Hit
+from ._k8s import hit
+
+ID = "DS206"
+TARGET = "kubernetes"
+
+
+def check(obj: dict) -> Iterator[Hit]:
+    for template in pss.pod_specs(obj):
+        if template.spec.get("automountServiceAccountToken") is not False:
+            yield hit(obj, f"{template.path}.automountServiceAccountToken",
+                      f"{template.kind} {template.name}: automountServiceAccountToken is not false")

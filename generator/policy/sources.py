@@ -1,0 +1,93 @@
+"""Find the files to audit and read each one into the document its controls check.
+
+Dockerfiles are recognised by name (`Dockerfile`, `Dockerfile.*`, `*.Dockerfile`, `Containerfile`), YAML by
+content: a mapping with `services` is a compose file, documents with `apiVersion` and `kind` are Kubernetes
+manifests. Directories are walked (skipping VCS, dependency and cache folders); other files are left alone.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..errors import InputError
+
+DOCKERFILE, COMPOSE, KUBERNETES = "dockerfile", "compose", "kubernetes"
+_SKIP_DIRS = {".git", ".hg", ".svn", "node_modules", ".venv", "venv", "__pycache__", ".tox", ".mypy_cache",
+              ".pytest_cache", "vendor", "dist", "build", ".dockseal"}
+_YAML_SUFFIXES = (".yml", ".yaml")
+_K8S_HINT = re.compile(r"^(?:apiVersion|kind):", re.M)
+_COMPOSE_HINT = re.compile(r"^services:", re.M)
+
+
+@dataclass(frozen=True)
+class Source:
+    path: Path
+    kind: str  # dockerfile | compose | kubernetes
+
+
+def is_dockerfile_name(name: str) -> bool:
+    lower = name.lower()
+    return (lower in ("dockerfile", "containerfile") or lower.startswith(("dockerfile.", "containerfile."))
+            or lower.endswith((".dockerfile", ".containerfile")))
+
+
+def classify(path: Path, text: str | None = None) -> str | None:
+    """The kind of file `path` is, or None when dockseal has no controls for it."""
+    if is_dockerfile_name(path.name):
+        return DOCKERFILE
+    if not path.name.lower().endswith(_YAML_SUFFIXES):
+        return None
+    if text is None:
+        try:
+            text = path.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            return None
+    if _COMPOSE_HINT.search(text) and not _K8S_HINT.search(text):
+        return COMPOSE
+    if _K8S_HINT.search(text):
+        return KUBERNETES
+    return None
+
+
+def discover(paths: list[Path]) -> list[Source]:
+    """Every auditable file under `paths`, sorted; an explicit file dockseal cannot audit is an InputError."""
+    found: dict[Path, str] = {}
+    for root in paths:
+        root = Path(root)
+        if root.is_dir():
+            for dirpath, dirnames, filenames in os.walk(root):
+                dirnames[:] = sorted(d for d in dirnames if d not in _SKIP_DIRS)
+                for name in filenames:
+                    path = Path(dirpath) / name
+                    kind = classify(path)
+                    if kind:
+                        found[path] = kind
+        elif root.is_file():
+            kind = classify(root)
+            if kind is None:
+                raise InputError(f"{root}: not a Dockerfile (Dockerfile, *.Dockerfile, Containerfile), compose "
+                                 "file or Kubernetes manifest (YAML with apiVersion and kind); nothing to audit")
+            found[root] = kind
+        else:
+            raise InputError(f"{root}: no such file or directory")
+    return [Source(p, k) for p, k in sorted(found.items())]
+
+
+def read_text(path: Path) -> str:
+    """The file as UTF-8; ValueError with the reason when it is binary or not UTF-8."""
+    data = path.read_bytes()
+    if b"\0" in data[:8192]:
+        raise ValueError("binary file")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        raise ValueError(f"not UTF-8 ({err.reason} at byte {err.start})") from None
+
+
+def compose_services(doc: Any) -> dict:
+    services = doc.get("services") if isinstance(doc, dict) else None
+    return services if isinstance(services, dict) else {}
