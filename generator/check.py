@@ -199,28 +199,19 @@ def _policy(directory: Path, rec: records.Record, org: OrgConfig) -> list[Findin
         if missing:
             out.append(Finding("policy/labels", "error", f"missing required label(s): {', '.join(missing)}",
                                _rel(dockerfile)))
-    out.extend(_controls(directory))
+    out.extend(_controls(directory, org))
     return out
 
 
-def _controls(directory: Path) -> list[Finding]:
-    """The control catalog (generator.policy.audit_files) over the service's files, when it is installed."""
-    from . import policy
+def _controls(directory: Path, org: OrgConfig) -> list[Finding]:
+    """The control catalog (generator.policy.audit_files) over the service's Dockerfiles, compose files and
+    manifests, with the organisation's registry allow-list."""
+    from .policy import Config, audit_files
 
-    audit = getattr(policy, "audit_files", None)
-    if audit is None:
-        return []
-    paths = [p for p in sorted(directory.rglob("*")) if p.is_file() and ".git" not in p.parts
-             and p.suffix in ("", ".yaml", ".yml") and (p.name == "Dockerfile" or p.suffix)]
-    out = []
-    for item in audit(paths):
-        level = str(getattr(item, "severity", getattr(item, "level", "error"))).lower()
-        level = {"info": "note", "style": "note", "warning": "warning"}.get(level, "error")
-        code = getattr(item, "code", None) or getattr(item, "rule", None) or getattr(item, "id", "control")
-        path = getattr(item, "path", None) or getattr(item, "file", "")
-        out.append(Finding(f"control/{code}", level, str(getattr(item, "message", item)), _rel(Path(path)),
-                           int(getattr(item, "line", 1) or 1)))
-    return out
+    config = Config(trusted_registries=tuple(org.allowed_registries) if org.allowed_registries is not None else None)
+    levels = {"error": "error", "warning": "warning", "info": "note"}
+    return [Finding(f"control/{f.control}", levels.get(f.severity, "error"), f.message, _rel(Path(f.path)), f.line)
+            for f in audit_files([directory], config)]
 
 
 def _rel(path: Path) -> str:

@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 APT_PACKAGES=(buildah podman skopeo runc uidmap fuse-overlayfs mmdebstrap umoci docker-registry apache2-utils
-              gnupg shellcheck python3-venv ca-certificates busybox-static apparmor
+              gnupg shellcheck git python3-venv ca-certificates busybox-static apparmor
               default-jdk-headless rustc php-cli php-fpm ruby nginx-light)  # real runs of the stacks' health probes
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do
