@@ -51,8 +51,9 @@ def writable_paths(answers: dict[str, Any]) -> list[str]:
 
 
 def runtime(answers: dict[str, Any], runtime_image_has_shell: bool) -> Runtime:
-    env = {"BUNDLE_DEPLOYMENT": "1", "BUNDLE_WITHOUT": "development:test", "RACK_ENV": "production",
-           "PORT": str(answers["port"])}
+    # The official image keeps bundler's config outside /app (BUNDLE_APP_CONFIG): state the settings again.
+    env = {"BUNDLE_DEPLOYMENT": "1", "BUNDLE_WITHOUT": "development:test", "BUNDLE_PATH": "/app/vendor/bundle",
+           "RACK_ENV": "production", "PORT": str(answers["port"])}
     if answers.get("framework") == "rails":
         env.update({"RAILS_ENV": "production", "RAILS_LOG_TO_STDOUT": "1", "RAILS_SERVE_STATIC_FILES": "1"})
     return Runtime(entrypoint=list(answers["command"]), healthcheck=["ruby", "-e", PROBE, health_url(answers)],
