@@ -1,0 +1,49 @@
+"""What `dockseal audit` does between parsing flags and exiting: list, fix, audit, report, decide the exit code."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from .. import writer
+from ..errors import InputError
+from . import audit_files, config as audit_config, discover, failing
+from .controls import registry
+from .formats import FORMATS
+
+
+def list_text() -> str:
+    return "".join(f"{c.id}  {c.severity:7}  {c.target:10}  {c.title}  [{', '.join(c.references)}]\n"
+                   for c in registry().values())
+
+
+def run(paths: list[Path], fmt: str, fail_on: str | None, config_file: Path | None, fix: bool, dry_run: bool,
+        offline: bool, list_controls: bool) -> int:
+    """Returns the exit code: 0 clean (below the threshold), 1 findings at or above it."""
+    if list_controls:
+        click.echo(list_text(), nl=False)
+        return 0
+    if (dry_run or offline) and not fix:
+        raise InputError("--dry-run and --offline only apply to --fix")
+    config = audit_config.load(config_file).with_fail_on(fail_on)
+    if fix:
+        from . import fix as fixing
+
+        result = fixing.plan(discover(paths))
+        for note in result.notes:
+            click.echo(f"dockseal: {note}", err=True)
+        if dry_run:
+            for _, change in result.changes:
+                click.echo(writer.diff(change), nl=False)
+            click.echo("dry run: nothing was written", err=True)
+        else:
+            for path in fixing.apply(result):
+                click.echo(f"fixed {path}", err=True)
+            if not offline:
+                for note in fixing.pin_from_registries(paths):
+                    click.echo(f"dockseal: {note}", err=True)
+    findings = audit_files(paths, config)
+    files = len(discover(paths))
+    click.echo(FORMATS[fmt](findings, files), nl=False)
+    return 1 if failing(findings, config.fail_on) else 0
