@@ -164,6 +164,29 @@ def pin(paths: tuple[Path, ...], check: bool, offline: bool, fmt: str, mirrors: 
         raise click.exceptions.Exit(1)
 
 
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "sarif"]), default="text", show_default=True,
+              help="Report format (SARIF 2.1.0 for code scanning).")
+@click.option("--fail-on", type=click.Choice(["error", "warning", "info", "none"]),
+              help="Exit 1 when a finding has this severity or higher (default: info, or the config's fail_on).")
+@click.option("--config", "config_file", type=click.Path(path_type=Path),
+              help="Audit settings file (default: .dockseal-audit.yml when present).")
+@click.option("--fix", is_flag=True, help="Apply the safe mechanical fixes (digests, securityContext, USER).")
+@click.option("--dry-run", is_flag=True, help="With --fix: show the diff; write nothing.")
+@click.option("--offline", is_flag=True, help="With --fix: pin from dockseal's catalog only; ask no registry.")
+@click.option("--list", "list_controls", is_flag=True, help="List the controls and exit.")
+def audit(paths: tuple[Path, ...], fmt: str, fail_on: str | None, config_file: Path | None, fix: bool,
+          dry_run: bool, offline: bool, list_controls: bool) -> None:
+    """Check Dockerfiles, compose files and Kubernetes manifests under PATHS (default: .) against the controls."""
+    from .policy import cli_audit
+
+    code = cli_audit.run(list(paths) or [Path(".")], fmt, fail_on, config_file, fix, dry_run, offline,
+                         list_controls)
+    if code:
+        raise click.exceptions.Exit(code)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point: one handler turns every error into a message and an exit code."""
     try:
