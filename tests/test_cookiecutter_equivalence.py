@@ -15,6 +15,9 @@ CASES = {
                        "writable_paths": "/data,/var/cache/app", "vendor": "Acme $HOME \"quoted\""},
     "node-pnpm-private": {"stack": "node", "package_manager": "pnpm", "private_index": "true",
                           "command": "node dist/server.js --color=false"},
+    "java-gradle-spring": {"stack": "java", "package_manager": "gradle", "framework": "spring-boot",
+                           "base_flavour": "jre"},
+    "static-prebuilt": {"stack": "static", "package_manager": "none", "main_package": "./public"},
     "go-chainguard": {"stack": "go", "base_flavour": "chainguard", "main_package": "./cmd/api", "uid": "10001",
                       "gid": "10001"},
 }
