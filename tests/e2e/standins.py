@@ -30,6 +30,7 @@ MANIFEST = "application/vnd.oci.image.manifest.v1+json"
 LAYER = "application/vnd.oci.image.layer.v1.tar+gzip"
 CONFIG = "application/vnd.oci.image.config.v1+json"
 CREATED = "2025-05-20T00:00:00Z"
+FORMAT = 1  # raise when the way images are cut from the tree changes, so cached stand-ins are rebuilt
 
 
 @dataclass(frozen=True)
@@ -57,12 +58,15 @@ def stacks() -> list[str]:
 def ensure(stack: str, cache: Path) -> list[StandIn]:
     """The stack's stand-ins, built into `cache` unless an identical recipe was built before."""
     recipe = recipes()[stack]
-    key = hashlib.sha256(json.dumps(recipe, sort_keys=True).encode() + Path(__file__).read_bytes()).hexdigest()
+    key = hashlib.sha256(json.dumps([FORMAT, recipe], sort_keys=True).encode()).hexdigest()
     layout = cache / f"{stack}-{key[:16]}"
     cache.mkdir(parents=True, exist_ok=True)
     with _locked(cache / f"{stack}.lock"):
         if not (layout / "index.json").is_file():
             _build(recipe, layout)
+            for stale in cache.glob(f"{stack}-*"):  # earlier recipes of this stack
+                if stale != layout:
+                    shutil.rmtree(stale, ignore_errors=True)
     index = json.loads((layout / "index.json").read_text())
     return [StandIn(m["annotations"]["org.opencontainers.image.ref.name"], layout, m["digest"])
             for m in index["manifests"]]
