@@ -53,8 +53,10 @@ def default_command(answers: dict[str, Any]) -> list[str]:
 
 
 def writable_paths(answers: dict[str, Any]) -> list[str]:
-    """Sessions and uploads go to /tmp; Laravel writes storage/ and bootstrap/cache/, Symfony var/."""
-    extra = {"laravel": ["/app/storage", "/app/bootstrap/cache"], "symfony": ["/app/var"]}
+    """Sessions and uploads go to /tmp; Laravel writes below storage/ and bootstrap/cache/, Symfony var/.
+    Laravel does not create its storage folders, so each is its own (empty) mount rather than storage/ itself."""
+    laravel = [f"/app/storage/{d}" for d in ("framework/cache", "framework/sessions", "framework/views", "logs")]
+    extra = {"laravel": [*laravel, "/app/bootstrap/cache"], "symfony": ["/app/var"]}
     return ["/tmp", *extra.get(answers.get("framework", "none"), [])]
 
 
