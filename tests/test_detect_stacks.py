@@ -208,3 +208,17 @@ def test_readme_stack_commands_work(tmp_path, monkeypatch):
         record = yaml.safe_load((tmp_path / argv[-1] / ".dockseal.yml").read_text())["answers"]
         sets = dict(arg.split("=", 1) for arg in argv if "=" in arg)
         assert all(str(record[k]) == v for k, v in sets.items()), (sets, record)
+
+
+@pytest.mark.parametrize("sets,last_lines", [
+    (["stack=static", "package_manager=none", "main_package=./dist"], ["!dist"]),
+    (["stack=dotnet"], ["**/bin", "**/obj"]),
+    (["stack=php"], ["vendor"]),
+    (["stack=ruby"], ["vendor/bundle", ".bundle"]),
+])
+def test_dockerignore_follows_the_stack(tmp_path, sets, last_lines):
+    """A prebuilt site folder such as dist/ is sent to the build although build output is ignored; what the
+    image installs itself (vendor/, bin/obj) is not."""
+    assert main(["new", "--no-input", *[a for s in sets for a in ("--set", s)], str(tmp_path / "svc")]) == 0
+    lines = (tmp_path / "svc" / ".dockerignore").read_text().splitlines()
+    assert lines[-len(last_lines):] == last_lines
