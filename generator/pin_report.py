@@ -16,18 +16,19 @@ def render(report: Report, fmt: str, check: bool) -> str:
     lines = []
     for entry in report.entries:
         item = entry.as_dict(report.root)
+        text = _show(entry.site.text)
         where = f"{item['file']}:{item['line']}"
         if entry.status == UPDATED:
-            lines.append(f"pinned    {where}  {entry.site.text.split('@')[0]}@{entry.digest}")
+            lines.append(f"pinned    {where}  {text.split('@')[0]}@{entry.digest}")
         elif entry.status == PINNED:
-            lines.append(f"ok        {where}  {entry.site.text}" + (f"  ({entry.note})" if entry.note else ""))
+            lines.append(f"ok        {where}  {text}" + (f"  ({entry.note})" if entry.note else ""))
         elif entry.status == UNPINNED:
-            lines.append(f"unpinned  {where}  {entry.site.text}")
+            lines.append(f"unpinned  {where}  {text}")
         elif entry.status == STALE:
-            lines.append(f"stale     {where}  {entry.site.text.split('@')[0]}: {entry.note}")
+            lines.append(f"stale     {where}  {text.split('@')[0]}: {entry.note}")
         elif entry.status == SKIPPED:
             label = "unpinned" if entry.site.blocking else "skipped"
-            lines.append(f"{label:9} {where}  {entry.site.text}  ({entry.site.skip})")
+            lines.append(f"{label:9} {where}  {text}  ({entry.site.skip})")
     if check:
         problems = len(report.problems)
         lines.append(f"{problems} reference(s) to pin; run `dockseal pin`" if problems
@@ -37,3 +38,8 @@ def render(report: Report, fmt: str, check: bool) -> str:
         if not report.written:
             lines.append("nothing to change")
     return "\n".join(lines) + "\n"
+
+
+def _show(text: str) -> str:
+    """A reference as written, with control characters escaped so a hostile file cannot forge output lines."""
+    return text if text.isprintable() else repr(text)

@@ -53,6 +53,8 @@ class Site:
 
     @property
     def ref(self) -> refs.ImageRef | None:
+        if self.text != self.text.strip():
+            return None
         try:
             return refs.parse(self.text)
         except InputError:
@@ -276,9 +278,10 @@ def _image_values(node: object) -> Iterator[object]:
 
     if isinstance(node, yaml.MappingNode):
         for key, value in node.value:
-            if getattr(key, "value", None) == "image" and isinstance(value, yaml.ScalarNode) and value.tag.endswith(":str"):
+            name = getattr(key, "value", None)
+            if name == "image" and isinstance(value, yaml.ScalarNode) and value.tag.endswith(":str"):
                 yield value
-            else:
+            elif name not in _NOT_SPECS:
                 yield from _image_values(value)
     elif isinstance(node, yaml.SequenceNode):
         for item in node.value:
@@ -286,6 +289,7 @@ def _image_values(node: object) -> Iterator[object]:
 
 
 _STYLES = {None: "plain", "": "plain", "'": "single", '"': "double"}
+_NOT_SPECS = {"metadata", "data", "stringData", "binaryData", "labels", "annotations", "status"}
 
 
 def _scalar_site(path: Path, node: object, kind: str) -> Site:

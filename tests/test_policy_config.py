@@ -1,0 +1,108 @@
+"""Team policy: allow-list and digest age from .dockseal.yml, pyproject.toml and the organisation config."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from generator import catalog, policy_config
+from generator.cli import main
+from generator.errors import InputError, PolicyError
+
+
+@pytest.fixture(autouse=True)
+def no_org_config(monkeypatch):
+    monkeypatch.delenv("DOCKSEAL_CONFIG", raising=False)
+
+
+def test_defaults_come_from_the_catalog(tmp_path):
+    config = policy_config.load(tmp_path)
+    assert "docker.io/library/" in config.allowed_registries and config.max_digest_age_days == 180
+    assert config.allows("python:3.12") and config.allows("gcr.io/distroless/static-debian12:nonroot")
+    assert not config.allows("ghcr.io/someone/python:3.12")
+
+
+def test_layers_and_prefix_boundaries(tmp_path):
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.dockseal.policy]\nallowed_registries = ["ghcr.io/acme"]\nmax_digest_age_days = 30\n')
+    service = tmp_path / "svc"
+    service.mkdir()
+    (service / ".dockseal.yml").write_text("policy:\n  max_digest_age_days: 7\n"
+                                           "registries:\n  mirrors: {docker.io: 127.0.0.1:5000}\n  timeout: 2\n")
+    config = policy_config.load(service)
+    assert config.allowed_registries == ("ghcr.io/acme",) and config.max_digest_age_days == 7
+    assert config.mirrors == {"docker.io": "127.0.0.1:5000"} and config.timeout == 2.0
+    assert config.allows("ghcr.io/acme/app:1") and not config.allows("ghcr.io/acme-evil/app:1")
+    with pytest.raises(PolicyError, match="ghcr.io/acme-evil/app:1 .*svc/.dockseal.yml"):
+        config.require_allowed([("Dockerfile:1", "ghcr.io/acme-evil/app:1")])
+
+
+def test_organisation_config_is_the_lowest_layer(tmp_path, monkeypatch):
+    (tmp_path / ".dockseal-org.yml").write_text("policy:\n  allowed_registries: [cgr.dev/chainguard/]\n")
+    assert policy_config.load(tmp_path).allowed_registries == ("cgr.dev/chainguard/",)
+    (tmp_path / ".dockseal.yml").write_text("policy:\n  allowed_registries: [dhi.io/]\n")
+    assert policy_config.load(tmp_path).allowed_registries == ("dhi.io/",)
+
+
+@pytest.mark.parametrize("text,message", [
+    ("policy: {allowed: [x]}\n", "unknown key 'allowed'"),
+    ("policy: {allowed_registries: []}\n", "non-empty list"),
+    ("policy: {allowed_registries: ['docker.io/$(id)']}\n", "not a registry prefix"),
+    ("policy: {max_digest_age_days: yes}\n", "whole number of days"),
+    ("registries: {mirrors: {docker.io: 'http://mirror.example'}}\n", "only for loopback"),
+    ("registries: {timeout: 0}\n", "between 0.1 and 300"),
+    ("policy: [1]\n", "must be a mapping"),
+])
+def test_invalid_config_names_the_file_and_key(tmp_path, text, message):
+    (tmp_path / ".dockseal.yml").write_text(text)
+    with pytest.raises(InputError, match=message) as info:
+        policy_config.load(tmp_path)
+    assert ".dockseal.yml" in str(info.value)
+
+
+def test_new_refuses_a_base_outside_the_allow_list(tmp_path, capsys):
+    (tmp_path / "pyproject.toml").write_text('[tool.dockseal.policy]\nallowed_registries = ["gcr.io/distroless/"]\n')
+    assert main(["new", "--no-input", "--set", "stack=python", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert "untrusted image: docker.io/library/python" in err and "pyproject.toml" in err
+    assert not (tmp_path / "Dockerfile").exists()
+
+
+def test_old_catalog_digests_warn_with_how_to_refresh(tmp_path, capsys):
+    (tmp_path / "pyproject.toml").write_text('[tool.dockseal.policy]\nmax_digest_age_days = 1\n')
+    assert main(["new", "--no-input", "--set", "stack=python", str(tmp_path)]) == 0
+    err = capsys.readouterr().err
+    assert "digest was observed on" in err and "run `dockseal pin`" in err
+    image = catalog.load().images["docker.io/library/python:3.12-slim-bookworm"]
+    today = dt.date.fromisoformat(image.observed) + dt.timedelta(days=10)
+    assert catalog.age_warnings({"builder": image}, 30, today) == []
+    assert catalog.age_warnings({"builder": image}, 5, today)
+
+
+def test_pin_offline_uses_the_catalog_and_check_lists_unpinned(tmp_path, capsys):
+    (tmp_path / "Dockerfile").write_text("FROM python:3.12-slim-bookworm AS b\nFROM busybox:1.36\n")
+    assert main(["pin", "--offline", str(tmp_path)]) == 2
+    assert "busybox:1.36: not in the catalog" in capsys.readouterr().err
+    (tmp_path / "Dockerfile").write_text("FROM python:3.12-slim-bookworm AS b\n# keep me\nFROM b\n")
+    assert main(["pin", "--offline", "--check", str(tmp_path)]) == 1
+    assert "unpinned" in capsys.readouterr().out
+    assert main(["pin", "--offline", str(tmp_path)]) == 0
+    digest = catalog.load().images["docker.io/library/python:3.12-slim-bookworm"].ref.digest
+    assert (tmp_path / "Dockerfile").read_text() == f"FROM python:3.12-slim-bookworm@{digest} AS b\n# keep me\nFROM b\n"
+    assert main(["pin", "--offline", "--check", str(tmp_path)]) == 0
+
+
+def test_pin_rejects_hostile_references_and_paths(tmp_path, capsys):
+    (tmp_path / "compose.yaml").write_text('services:\n  a:\n    image: "python:3.12\\nFROM x"\n')
+    assert main(["pin", "--offline", str(tmp_path)]) == 2
+    assert "is not a valid image reference" in capsys.readouterr().err
+    (tmp_path / "compose.yaml").write_text('services:\n  a:\n    image: "python:3.12\\n$(id)"\n')
+    assert main(["pin", "--offline", str(tmp_path)]) == 0
+    assert "'python:3.12\\n$(id)'  (set by a variable" in capsys.readouterr().out
+    assert main(["pin", "--offline", str(tmp_path / "missing")]) == 2
+    assert main(["pin", "--mirror", "docker.io", str(tmp_path)]) == 2
+    (tmp_path / "notes.txt").write_text("hello\n")
+    assert main(["pin", str(tmp_path / "notes.txt")]) == 2
+    assert "not a Dockerfile" in capsys.readouterr().err
