@@ -89,6 +89,10 @@ def seal_project(project: Path, template: Path) -> None:
     record = project / RECORD
     if not record.is_file():
         return
+    if not (Path(template) / "cookiecutter.json").is_file():  # cruft and others do not pass `_repo_dir`
+        from .template import builtin_template
+
+        template = builtin_template()
     text = record.read_text(encoding="utf-8")
     if not text.endswith("\n"):
         text += "\n"
