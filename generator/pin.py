@@ -81,8 +81,9 @@ def run(opts: Options, resolver_factory: Callable[[policy_config.TeamConfig], Re
     if not texts:
         raise InputError(f"no Dockerfile, compose file, Kubernetes manifest or kustomization found in "
                          f"{', '.join(map(str, paths))}")
-    sites = [s for p in texts for s in references.find(p, texts[p], kinds[p])]
-    sites = [_mark_own(s) for s in sites]
+    per_file = {p: references.find(p, texts[p], kinds[p]) for p in texts}
+    origin = [(p, i) for p, found in per_file.items() for i, s in enumerate(found) if s.kind != references.BASE_LABEL]
+    sites = [_mark_own(per_file[p][i]) for p, i in origin]
     for site in sites:
         if site.skip is None and site.ref is None:
             raise InputError(f"{site.path}:{site.line}: {site.text!r} is not a valid image reference")
@@ -95,7 +96,7 @@ def run(opts: Options, resolver_factory: Callable[[policy_config.TeamConfig], Re
     entries = _resolve_all(sites, opts, configs, resolver_factory, warnings)
     if opts.check:
         return Report(entries, [], warnings, root)
-    changes = _plan_changes(entries, texts, kinds, root)
+    changes = _plan_changes(entries, texts, kinds, root, _label_edits(entries, per_file, origin))
     written = [_display(root / path, root) for path in writer.commit(root, changes)]
     return Report(entries, written, warnings, root)
 
@@ -250,9 +251,22 @@ def _online(config: policy_config.TeamConfig) -> Resolver:
     return _OnlineResolver(config)
 
 
-def _plan_changes(entries: list[Entry], texts: dict[Path, str], kinds: dict[Path, str],
-                  root: Path) -> list[writer.Change]:
-    by_file: dict[Path, list[tuple[int, int, str]]] = {}
+def _label_edits(entries: list[Entry], per_file: dict[Path, list[Site]],
+                 origin: list[tuple[Path, int]]) -> dict[Path, list[tuple[int, int, str]]]:
+    """`org.opencontainers.image.base.digest` labels follow the FROM of their stage when it is re-pinned."""
+    entry_at = dict(zip(origin, entries))
+    edits: dict[Path, list[tuple[int, int, str]]] = {}
+    for path, found in per_file.items():
+        for site in found:
+            base = entry_at.get((path, site.base_index)) if site.kind == references.BASE_LABEL else None
+            if base and base.status == UPDATED and base.digest and site.text != base.digest:
+                edits.setdefault(path, []).append((site.start, site.end, base.digest))  # type: ignore[arg-type]
+    return edits
+
+
+def _plan_changes(entries: list[Entry], texts: dict[Path, str], kinds: dict[Path, str], root: Path,
+                  label_edits: dict[Path, list[tuple[int, int, str]]]) -> list[writer.Change]:
+    by_file: dict[Path, list[tuple[int, int, str]]] = {p: list(e) for p, e in label_edits.items()}
     expected: dict[Path, list[tuple[Site, str | None]]] = {}
     for entry in entries:
         expected.setdefault(entry.site.path, []).append(
@@ -269,7 +283,7 @@ def _plan_changes(entries: list[Entry], texts: dict[Path, str], kinds: dict[Path
 
 def _verify(path: Path, new_text: str, kind: str, expected: list[tuple[Site, str | None]]) -> None:
     """Re-read the rewritten text: the same references in the same order, each pinned one now carrying its digest."""
-    found = references.find(path, new_text, kind)
+    found = [s for s in references.find(path, new_text, kind) if s.kind != references.BASE_LABEL]
     if len(found) != len(expected):
         raise DocksealError(f"{path}: rewriting changed the number of image references; nothing was written")
     for now, (before, digest) in zip(found, expected):

@@ -21,6 +21,8 @@ COMPOSE = "compose"
 KUBERNETES = "kubernetes"
 KUSTOMIZATION = "kustomization"
 RECORD = "record"
+BASE_LABEL = "dockerfile-label"  # `org.opencontainers.image.base.digest`, which follows its stage's FROM
+_BASE_DIGEST_LABEL = "org.opencontainers.image.base.digest="
 
 _DOCKERFILE_NAME = re.compile(r"^(?:(?:Docker|Container)file(?:\.[\w.-]+)?|[\w.-]+\.(?:[Dd]ockerfile|[Cc]ontainerfile))$")
 _TEMPLATE_SUFFIX = (".j2", ".jinja", ".jinja2", ".tmpl", ".tpl")
@@ -50,6 +52,7 @@ class Site:
     blocking: bool = False  # a skipped reference that `--check` still reports as unpinned
     insert_at: int | None = None  # kustomization: where a new `digest:` line goes
     insert_indent: str | None = None  # kustomization: line break + indentation of that line; None: flow style
+    base_index: int | None = None  # BASE_LABEL: index (in the same file's list) of the FROM it describes
 
     @property
     def ref(self) -> refs.ImageRef | None:
@@ -178,6 +181,7 @@ def _dockerfile(path: Path, text: str) -> list[Site]:
     seen_from = False
     sites: list[Site] = []
     arg_sites: dict[str, Site] = {}
+    stage_base: int | None = None
     for ins in instructions:
         if ins.keyword == "ARG" and not seen_from:
             for token, start, end in ins.tokens(_ARG_TOKEN)[1:]:
@@ -193,11 +197,24 @@ def _dockerfile(path: Path, text: str) -> list[Site]:
             if not args:
                 continue
             token, start, end = args[0]
+            stage_base = None
             if token.lower() == "scratch" or token.lower() in stages:
                 continue
             site = _from_site(path, ins, token, start, end, global_args, arg_sites)
             if site is not None:
                 sites.append(site)
+            if site is not None or "$" in token:
+                stage_base = len(sites) - 1 if site is not None else next(
+                    (i for i, s in enumerate(sites) if s.kind == "dockerfile-arg" and s.start is not None
+                     and _WHOLE_VAR.match(token) and arg_sites.get(_var_name(token)) is s), None)
+        elif ins.keyword == "LABEL" and stage_base is not None:
+            for token, start, end in ins.tokens(_ARG_TOKEN)[1:]:
+                if token.startswith(_BASE_DIGEST_LABEL):
+                    value, vstart, vend = _unquote_span(token[len(_BASE_DIGEST_LABEL):],
+                                                        start + len(_BASE_DIGEST_LABEL), end)
+                    if value and "$" not in value:
+                        sites.append(Site(path, ins.lines[vstart], BASE_LABEL, value, ins.offsets[vstart],
+                                          ins.offsets[vend - 1] + 1, base_index=stage_base))
         elif ins.keyword in ("COPY", "ADD"):
             for token, start, end in ins.tokens()[1:]:
                 if not token.startswith("--from="):
@@ -214,6 +231,11 @@ def _dockerfile(path: Path, text: str) -> list[Site]:
                     sites.append(Site(path, line, "dockerfile-copy", value, ins.offsets[vstart],
                                       ins.offsets[end - 1] + 1))
     return sites
+
+
+def _var_name(token: str) -> str:
+    match = _WHOLE_VAR.match(token)
+    return (match.group(1) or match.group(2)) if match else ""
 
 
 def _from_site(path: Path, ins: _Instruction, token: str, start: int, end: int,

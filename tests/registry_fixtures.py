@@ -34,7 +34,7 @@ from pathlib import Path
 
 import yaml
 
-from tests.conftest import need
+from conftest import need
 
 INDEX = "application/vnd.oci.image.index.v1+json"
 MANIFEST = "application/vnd.oci.image.manifest.v1+json"

@@ -11,7 +11,7 @@ import pytest
 
 from generator import catalog
 from generator.cli import main
-from tests.registry_fixtures import Faults, Registry, TokenFront, make_image, push, skopeo_digest
+from registry_fixtures import Faults, Registry, TokenFront, make_image, push, skopeo_digest
 
 IMAGES = {  # repository path in the registry -> tag
     "library/python": "3.12-slim-bookworm",
@@ -356,3 +356,41 @@ def test_pyproject_policy_and_mirrors_allow_a_team_registry(tmp_path, plain, lay
     (tmp_path / "Dockerfile").write_text("FROM ghcr.io/acme-evil/base:1.0\n")
     assert main(["pin", str(tmp_path)]) == 2
     assert "ghcr.io/acme-evil/base:1.0" in capsys.readouterr().err
+
+
+# ------------------------------------------------------------------------- a generated service, end to end
+def test_new_then_pin_through_a_loopback_mirror_of_the_catalog_repositories(tmp_path, tmp_path_factory, capsys,
+                                                                            monkeypatch):
+    """`dockseal new` writes catalog pins; `dockseal pin` against a mirror refreshes the Dockerfile and the
+    record together (and the base digest label), changes nothing else, passes hadolint and shows no drift."""
+    from checkers import hadolint
+
+    service = tmp_path / "svc"
+    assert main(["new", "--no-input", "--set", "stack=python", "--set", "stack_version=3.11",
+                 "--set", "base_flavour=distroless", str(service)]) == 0
+    before = snapshot(service)
+    builder = make_image(tmp_path / "b", "3.11-slim-bookworm", content="builder")
+    runtime = make_image(tmp_path / "r", "nonroot", content="runtime")
+    with Registry(tmp_path_factory.mktemp("mirror")) as reg:
+        push(builder, f"{reg.host}/library/python:3.11-slim-bookworm")
+        push(runtime, f"{reg.host}/distroless/python3-debian12:nonroot")
+        capsys.readouterr()
+        mirrors = ["--mirror", f"docker.io/library={reg.host}/library", "--mirror", f"gcr.io={reg.host}"]
+        assert main(["pin", "--check", *mirrors, str(service)]) == 1
+        assert main(["pin", *mirrors, str(service)]) == 0
+        assert main(["pin", "--check", *mirrors, str(service)]) == 0
+    after = snapshot(service)
+    changed = {rel for rel in before if before[rel] != after[rel]}
+    assert changed == {"Dockerfile", ".dockseal.yml"}
+    cat = catalog.load().images
+    old_builder = cat["docker.io/library/python:3.11-slim-bookworm"].ref.digest
+    old_runtime = cat["gcr.io/distroless/python3-debian12:nonroot"].ref.digest
+    for rel in changed:
+        expected = before[rel].decode().replace(old_builder, builder.digest).replace(old_runtime, runtime.digest)
+        assert after[rel].decode() == expected
+    assert hadolint(service / "Dockerfile") == ""
+    monkeypatch.chdir(service)
+    capsys.readouterr()
+    main(["check", "."])
+    report = capsys.readouterr().out
+    assert "1 service(s) checked" in report and "drift" not in report and "missing-file" not in report, report
