@@ -77,7 +77,7 @@ def classify(path: Path, text: str | None = None) -> str | None:
         return KUSTOMIZATION
     if _COMPOSE_NAME.match(name):
         return COMPOSE
-    if name.endswith((".yaml", ".yml")) and text is not None and re.search(r"^\s*-?\s*image:", text, re.M):
+    if name.endswith((".yaml", ".yml")) and text is not None and re.search(r"(?:^|[\s{,])image:", text, re.M):
         return KUBERNETES if re.search(r"^kind:", text, re.M) else (COMPOSE if re.search(r"^services:", text, re.M)
                                                                     else None)
     return None

@@ -106,3 +106,34 @@ def test_pin_rejects_hostile_references_and_paths(tmp_path, capsys):
     (tmp_path / "notes.txt").write_text("hello\n")
     assert main(["pin", str(tmp_path / "notes.txt")]) == 2
     assert "not a Dockerfile" in capsys.readouterr().err
+
+
+def test_the_readme_policy_examples_load(tmp_path, root):
+    """The configuration shown in the README is valid as written."""
+    import re
+
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("### Team policy"):]
+    toml = re.search(r"```toml\n(.*?)```", section, re.S).group(1)
+    record = re.search(r"```yaml\n(.*?)```", section, re.S).group(1)
+    (tmp_path / "pyproject.toml").write_text(toml)
+    config = policy_config.load(tmp_path)
+    assert config.allows("ghcr.io/acme/app:1") and config.max_digest_age_days == 90
+    assert config.mirrors == {"docker.io": "mirror.example.com:5000"}
+    (tmp_path / ".dockseal.yml").write_text(record)
+    assert policy_config.load(tmp_path).allowed_registries == ("gcr.io/distroless/",)
+
+
+def test_pin_offline_json_on_named_files_and_directories(tmp_path, capsys, monkeypatch):
+    import json
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "Dockerfile").write_text("FROM node:22-bookworm-slim\n")
+    (tmp_path / "k8s").mkdir()
+    (tmp_path / "k8s" / "pod.yaml").write_text("apiVersion: v1\nkind: Pod\nspec:\n  containers:\n"
+                                               "  - {name: a, image: 'gcr.io/distroless/static-debian12:nonroot'}\n")
+    assert main(["pin", "--offline", "--format", "json", "Dockerfile", "k8s/"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert [(r["file"], r["status"]) for r in data["references"]] == [("Dockerfile", "updated"),
+                                                                      ("k8s/pod.yaml", "updated")]
+    assert data["written"] == ["Dockerfile", "k8s/pod.yaml"]
