@@ -9,6 +9,8 @@ Usage (see tests/test_pin_registry.py):
         # dockseal pin --mirror docker.io=<reg.host> resolves docker.io/library/python:… from it
     with Registry(tmp / "reg", users={"alice": "s3cret"}) as reg: ...    # htpasswd basic auth
     with TokenFront(reg, users={"bob": "pw"}) as front: ...              # Docker Hub-style bearer flow at front.host
+    with TokenIssuer(tmp / "tok", users={"bob": "pw"}) as issuer:        # JWTs the real registry verifies
+        with Registry(tmp / "reg", storage=other.storage, token=issuer) as reg: ...
 
 `layout.digest` is the index digest the registry must serve for the tag (skopeo keeps it byte for byte).
 """
@@ -106,9 +108,12 @@ def push(layout: Layout, dest: str, creds: str | None = None) -> None:
 class Registry:
     """Debian's docker-registry (CNCF distribution) on 127.0.0.1, optionally with htpasswd basic auth."""
 
-    def __init__(self, workdir: Path, users: dict[str, str] | None = None) -> None:
+    def __init__(self, workdir: Path, users: dict[str, str] | None = None, storage: Path | None = None,
+                 token: "TokenIssuer | None" = None) -> None:
         self.workdir = workdir
         self.users = users or {}
+        self.storage = storage or workdir / "data"
+        self.token = token
         self.port = free_port()
         self.host = f"127.0.0.1:{self.port}"
         self.proc: subprocess.Popen | None = None
@@ -117,7 +122,7 @@ class Registry:
         binary = need("docker-registry")
         self.workdir.mkdir(parents=True, exist_ok=True)
         config: dict = {"version": 0.1, "log": {"level": "warn"},
-                        "storage": {"filesystem": {"rootdirectory": str(self.workdir / "data")},
+                        "storage": {"filesystem": {"rootdirectory": str(self.storage)},
                                     "delete": {"enabled": True}},
                         "http": {"addr": self.host, "secret": secrets.token_hex(16)}}
         if self.users:
@@ -128,6 +133,9 @@ class Registry:
                 lines.append(out.strip())
             (self.workdir / "htpasswd").write_text("\n".join(lines) + "\n")
             config["auth"] = {"htpasswd": {"realm": "dockseal-tests", "path": str(self.workdir / "htpasswd")}}
+        if self.token:
+            config["auth"] = {"token": {"realm": f"http://{self.token.host}/token", "service": self.token.service,
+                                        "issuer": self.token.issuer, "rootcertbundle": str(self.token.cert)}}
         (self.workdir / "config.yml").write_text(yaml.safe_dump(config))
         log = open(self.workdir / "registry.log", "wb")  # noqa: SIM115 - closed in stop()
         self._log = log
@@ -290,3 +298,84 @@ def skopeo_digest(ref: str, creds: str | None = None) -> str:
         cmd += ["--creds", creds]
     raw = subprocess.run([*cmd, f"docker://{ref}"], check=True, capture_output=True, timeout=60).stdout
     return "sha256:" + hashlib.sha256(raw).hexdigest()
+
+
+# ------------------------------------------------------------------------------ real token auth (JWT, x5c)
+def _b64url(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+@dataclass
+class TokenIssuer:
+    """A token server for docker-registry's own `auth: token` mode: the registry sends the Bearer challenge
+    and verifies the RS256 JWTs issued here (signed with openssl; the certificate travels in `x5c` and is the
+    registry's `rootcertbundle`). Grants the requested scope to `users` (or to anyone when `anonymous`)."""
+
+    workdir: Path
+    users: dict[str, str] = field(default_factory=dict)
+    anonymous: bool = False
+    grant: bool = True  # False: valid tokens that grant nothing (the registry then refuses them)
+    service: str = "dockseal-registry"
+    issuer: str = "dockseal-token-issuer"
+
+    def __post_init__(self) -> None:
+        self.port = free_port()
+        self.host = f"127.0.0.1:{self.port}"
+        self.key = self.workdir / "key.pem"
+        self.cert = self.workdir / "cert.pem"
+        self._server: ThreadingHTTPServer | None = None
+
+    def __enter__(self) -> "TokenIssuer":
+        openssl = need("openssl")
+        self.workdir.mkdir(parents=True, exist_ok=True)
+        subprocess.run([openssl, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=dockseal-token",
+                        "-days", "2", "-keyout", str(self.key), "-out", str(self.cert)], check=True,
+                       capture_output=True, timeout=60)
+        der = subprocess.run([openssl, "x509", "-in", str(self.cert), "-outform", "DER"], check=True,
+                             capture_output=True, timeout=60).stdout
+        self._x5c = base64.b64encode(der).decode()
+        issuer = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args: object) -> None:
+                return
+
+            def do_GET(self) -> None:  # noqa: N802 - http.server API
+                issuer._issue(self)
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
+        self._server.daemon_threads = True
+        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._server:
+            self._server.shutdown()
+            self._server.server_close()
+
+    def _issue(self, req: BaseHTTPRequestHandler) -> None:
+        from urllib.parse import parse_qs, urlparse
+
+        header = req.headers.get("Authorization", "")
+        user = ""
+        if header.startswith("Basic "):
+            user, _, password = base64.b64decode(header[6:]).decode().partition(":")
+            if self.users.get(user) != password or not user:
+                return _send(req, 401, b'{"details":"bad credentials"}', {"Content-Type": "application/json"})
+        elif not self.anonymous:
+            return _send(req, 401, b'{"details":"login required"}', {"Content-Type": "application/json"})
+        query = parse_qs(urlparse(req.path).query)
+        access = []
+        for scope in query.get("scope", []) if self.grant else []:
+            kind, name, actions = scope.split(":", 2)
+            access.append({"type": kind, "name": name, "actions": actions.split(",")})
+        now = int(time.time())
+        claims = {"iss": self.issuer, "sub": user, "aud": query.get("service", [""])[0], "exp": now + 300,
+                  "nbf": now - 10, "iat": now, "jti": secrets.token_hex(8), "access": access}
+        head = {"alg": "RS256", "typ": "JWT", "x5c": [self._x5c]}
+        signing_input = f"{_b64url(json.dumps(head).encode())}.{_b64url(json.dumps(claims).encode())}"
+        signature = subprocess.run([need("openssl"), "dgst", "-sha256", "-sign", str(self.key)],
+                                   input=signing_input.encode(), check=True, capture_output=True, timeout=60).stdout
+        token = f"{signing_input}.{_b64url(signature)}"
+        return _send(req, 200, json.dumps({"token": token, "access_token": token}).encode(),
+                     {"Content-Type": "application/json"})

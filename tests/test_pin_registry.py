@@ -11,7 +11,7 @@ import pytest
 
 from generator import catalog
 from generator.cli import main
-from registry_fixtures import Faults, Registry, TokenFront, make_image, push, skopeo_digest
+from registry_fixtures import Faults, Registry, TokenFront, TokenIssuer, make_image, push, skopeo_digest
 
 IMAGES = {  # repository path in the registry -> tag
     "library/python": "3.12-slim-bookworm",
@@ -290,6 +290,23 @@ def test_bearer_token_with_bad_credentials_exits_2(tmp_path, plain, monkeypatch,
     err = capsys.readouterr().err
     assert "python:3.12-slim-bookworm" in err and "token service" in err and "refused the credentials" in err
     assert (tmp_path / "Dockerfile").read_bytes() == data
+
+
+def test_the_registry_s_own_token_auth_with_jwts_it_verifies(tmp_path, plain, layouts, monkeypatch, capsys):
+    """docker-registry in `auth: token` mode sends the challenge and checks our issuer's signed JWTs."""
+    monkeypatch.setenv("DOCKSEAL_REGISTRY_USER", "bob")
+    monkeypatch.setenv("DOCKSEAL_REGISTRY_PASSWORD", "builder")
+    with TokenIssuer(tmp_path / "issuer", users={"bob": "builder"}) as issuer:
+        with Registry(tmp_path / "reg", storage=plain.storage, token=issuer) as reg:
+            monkeypatch.setenv("DOCKSEAL_REGISTRY_HOST", reg.host)
+            dockerfile(tmp_path)
+            assert main(["pin", "--mirror", f"docker.io={reg.host}", str(tmp_path)]) == 0
+            assert digest(layouts, "library/python") in (tmp_path / "Dockerfile").read_text()
+            issuer.grant = False  # a valid token without the pull scope
+            data = dockerfile(tmp_path)
+            assert main(["pin", "--mirror", f"docker.io={reg.host}", str(tmp_path)]) == 2
+            assert (tmp_path / "Dockerfile").read_bytes() == data
+    assert "python:3.12-slim-bookworm" in capsys.readouterr().err
 
 
 # ---------------------------------------------------------------------------------------------- faults
