@@ -40,6 +40,15 @@ def new_example(stack: str, target: Path, *sets: str) -> Path:
     return target
 
 
+def pin_to_mirror(source: Path, engine: Engine) -> str:
+    """`dockseal pin` the service against the test registry as the mirror of every mirrored registry: the
+    FROM lines, the base-digest label and .dockseal.yml get the digests of the stand-ins pushed there."""
+    from .engine import MIRRORED
+
+    mirrors = [arg for name in MIRRORED for arg in ("--mirror", f"{name}={engine.registry.host}/{name}")]
+    return dockseal("pin", *mirrors, str(source)).stdout
+
+
 def use_standin_digests(dockerfile: Path, digests: dict[str, str]) -> dict[str, str]:
     """Replace each catalog digest in the Dockerfile by the digest of the stand-in pushed under the same
     repository:tag (the stand-ins are different images, so the catalog's digests cannot resolve to them).
@@ -152,3 +161,15 @@ def run_hardened(engine: Engine, image: str, name: str, uid: int, gid: int,
         args += ["--volume", f"{volume}:{path}"]
     engine.run(*args, image)
     return Container(engine, name)
+
+
+def cached_steps(output: str) -> list[str]:
+    """The build steps buildah took from its layer cache (the `STEP` line followed by `--> Using cache`)."""
+    lines = output.splitlines()
+    return [line for line, following in zip(lines, lines[1:])
+            if " STEP " in f" {line}" and following.startswith("--> Using cache")]
+
+
+def image_size(engine: Engine, image: str) -> int:
+    """Bytes of the image as stored (podman's Size: the sum of its uncompressed layers)."""
+    return int(engine.run("podman", "image", "inspect", "--format", "{{.Size}}", image).stdout.strip())
