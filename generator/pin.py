@@ -88,7 +88,7 @@ def run(opts: Options, resolver_factory: Callable[[policy_config.TeamConfig], Re
         if site.skip is None and site.ref is None:
             raise InputError(f"{site.path}:{site.line}: {site.text!r} is not a valid image reference")
     active = [s for s in sites if s.skip is None]
-    for path in {s.path for s in active}:
+    for path in sorted({s.path for s in active}):
         configs[path].require_allowed([(f"{s.path.name}:{s.line}", s.ref) for s in active  # type: ignore[misc]
                                        if s.path == path])
     root = Path(_common_root(list(texts)))
