@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import shutil
 import sys
 import tempfile
@@ -27,7 +26,6 @@ from e2e import service, standins  # noqa: E402 - after the path set-up
 from e2e.engine import Engine, Registry  # noqa: E402
 
 SOURCE = {"python": ("app.py", "#"), "node": ("server.js", "//"), "go": ("main.go", "//")}
-DEFAULT_CACHE = ROOT / ".pytest_cache" / "d" / "dockseal-e2e-standins"
 
 
 def measure(engine: Engine, stack: str, cache: Path, work: Path) -> dict[str, float | int | str]:
@@ -56,7 +54,7 @@ def main() -> int:
     parser.add_argument("--stacks", default=",".join(SOURCE), help="comma separated (default: %(default)s)")
     parser.add_argument("--json", type=Path, help="also write the results to this file")
     args = parser.parse_args()
-    cache = Path(os.environ.get("DOCKSEAL_E2E_CACHE") or DEFAULT_CACHE)
+    cache = standins.cache_dir()
     work = Path(tempfile.mkdtemp(prefix="dockseal-bench-"))
     registry = Registry(work / "registry").start()
     engine = Engine(work / "engine", registry).configure()

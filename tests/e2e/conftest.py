@@ -14,7 +14,7 @@ from conftest import need
 from . import standins
 from .engine import Engine, Registry
 
-TOOLS = ("buildah", "podman", "skopeo", "runc", "fuse-overlayfs", "mmdebstrap", "docker-registry", "nsenter")
+TOOLS = ("buildah", "podman", "skopeo", "runc", "fuse-overlayfs", "mmdebstrap", "docker-registry", "nsenter", "npm")
 
 
 @pytest.fixture(scope="session")
@@ -35,11 +35,8 @@ def engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
 
 
 @pytest.fixture(scope="session")
-def standin_cache(request: pytest.FixtureRequest) -> Path:
-    """Stand-ins outlive the run (keyed by their recipe): DOCKSEAL_E2E_CACHE, else pytest's cache directory."""
-    if os.environ.get("DOCKSEAL_E2E_CACHE"):
-        return Path(os.environ["DOCKSEAL_E2E_CACHE"])
-    return Path(request.config.cache.mkdir("dockseal-e2e-standins"))
+def standin_cache() -> Path:
+    return standins.cache_dir()
 
 
 @pytest.fixture(scope="session")

@@ -12,6 +12,7 @@ import gzip
 import hashlib
 import io
 import json
+import os
 import shutil
 import subprocess
 import tarfile
@@ -44,6 +45,14 @@ class StandIn:
     @property
     def oci(self) -> str:
         return f"oci:{self.layout}:{self.name}"
+
+
+def cache_dir() -> Path:
+    """Stand-ins outlive a run, keyed by their recipe, like pre-commit's environments: $DOCKSEAL_E2E_CACHE,
+    else $XDG_CACHE_HOME/dockseal-e2e (~/.cache/dockseal-e2e). Removing it only costs a rebuild."""
+    if os.environ.get("DOCKSEAL_E2E_CACHE"):
+        return Path(os.environ["DOCKSEAL_E2E_CACHE"])
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "dockseal-e2e"
 
 
 def recipes() -> dict[str, Any]:
@@ -93,12 +102,17 @@ def _build(recipe: dict[str, Any], layout: Path) -> None:
          "--dpkgopt=path-exclude=/usr/share/locale/*", f"--include={','.join(recipe['rootfs'])}",
          "bookworm", str(rootfs), str(DEBIAN_SOURCES)],
         check=True, capture_output=True, text=True)
+    if recipe.get("npm"):
+        subprocess.run(["npm", "pack", "--silent", f"npm@{recipe['npm']}"], cwd=work, check=True,
+                       capture_output=True, text=True)
     manifests = []
     with tarfile.open(rootfs) as source:
         members = source.getmembers()
         for name, spec in recipe["images"].items():
             manifests.append(_image(work, name, spec, source, members))
     rootfs.unlink()
+    for package in work.glob("npm-*.tgz"):
+        package.unlink()
     (work / "oci-layout").write_text(json.dumps({"imageLayoutVersion": "1.0.0"}))
     (work / "index.json").write_text(json.dumps({"schemaVersion": 2, "manifests": manifests}))
     shutil.rmtree(layout, ignore_errors=True)
@@ -186,6 +200,23 @@ def _write_tree(out: tarfile.TarFile, spec: dict[str, Any], source: tarfile.TarF
     for path, info in [*parents.items(), *added.items()]:
         if path not in present or path in added:
             out.addfile(info)
+    if spec.get("npm"):
+        _write_package(out, next(Path(source.name).parent.glob("npm-*.tgz")), spec["npm"], present)
+
+
+def _write_package(out: tarfile.TarFile, package: Path, prefix: str, present: set[str]) -> None:
+    """An npm package tarball's `package/` tree under `prefix`, with its directories and executable bins."""
+    with tarfile.open(package) as tgz:
+        files = [m for m in tgz.getmembers() if m.isfile()]
+        paths = [f"{prefix}/{m.name.removeprefix('package/')}" for m in files]
+        dirs = sorted({str(p) for path in paths for p in Path(path).parents if str(p) != "."} - present)
+        for path in dirs:
+            out.addfile(_info(path, tarfile.DIRTYPE, 0o755))
+        for member, path in zip(files, paths):
+            data = tgz.extractfile(member).read()
+            info = _info(path, tarfile.REGTYPE, 0o755 if "/bin/" in f"/{path}" else 0o644)
+            info.size = len(data)
+            out.addfile(info, io.BytesIO(data))
 
 
 def _additions(spec: dict[str, Any]) -> tuple[dict[str, tarfile.TarInfo], dict[str, tarfile.TarInfo]]:
