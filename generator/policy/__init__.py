@@ -23,7 +23,7 @@ from .layers import apply_pragmas, checkov_skips, configure, failing
 from .sources import COMPOSE, DOCKERFILE, KUBERNETES, Source, compose_services, discover, read_text
 from .yamlines import load_all
 
-__all__ = ["Config", "Finding", "Source", "audit_files", "audit_source", "discover", "failing", "registry"]
+__all__ = ["Config", "Finding", "Source", "audit_files", "audit_source", "discover", "excluded", "failing", "registry"]
 
 
 @dataclass(frozen=True)
@@ -110,7 +110,7 @@ def audit_source(source: Source, config: Config | None = None) -> list[Finding]:
     return configure(sorted(apply_pragmas(raw, text)), config)
 
 
-def _excluded(path: Path, patterns: tuple[str, ...]) -> bool:
+def excluded(path: Path, patterns: tuple[str, ...]) -> bool:
     text = path.as_posix()
     return any(fnmatch.fnmatch(text, p) or fnmatch.fnmatch(text, f"*/{p}") for p in patterns)
 
@@ -120,6 +120,6 @@ def audit_files(paths: list[Path], config: Config | None = None) -> list[Finding
     config = config or Config()
     out: list[Finding] = []
     for source in discover([Path(p) for p in paths]):
-        if not _excluded(source.path, config.exclude):
+        if not excluded(source.path, config.exclude):
             out += audit_source(source, config)
     return out

@@ -8,7 +8,7 @@ import click
 
 from .. import writer
 from ..errors import InputError
-from . import audit_files, config as audit_config, discover, failing
+from . import audit_source, config as audit_config, discover, excluded, failing
 from .controls import registry
 from .formats import FORMATS
 
@@ -43,7 +43,7 @@ def run(paths: list[Path], fmt: str, fail_on: str | None, config_file: Path | No
             if not offline:
                 for note in fixing.pin_from_registries(paths):
                     click.echo(f"dockseal: {note}", err=True)
-    findings = audit_files(paths, config)
-    files = len(discover(paths))
-    click.echo(FORMATS[fmt](findings, files), nl=False)
+    sources = [s for s in discover(paths) if not excluded(s.path, config.exclude)]
+    findings = [f for source in sources for f in audit_source(source, config)]
+    click.echo(FORMATS[fmt](findings, len(sources)), nl=False)
     return 1 if failing(findings, config.fail_on) else 0
