@@ -1,9 +1,11 @@
 """Audit settings: defaults, overridden by a `.dockseal-audit.yml` file, overridden by command-line flags.
 
+The registry allow-list is the team policy that `new` and `pin` use (`policy.allowed_registries` in
+pyproject.toml, .dockseal.yml or the organisation config), so one list governs generating and auditing.
+
     ignore: [DS114]                 # controls switched off everywhere
     severity: {DS202: warning}      # severity overrides
     fail_on: warning                # error | warning | info | none
-    trusted_registries: [ghcr.io/acme/, docker.io/library/]   # replaces the catalog's allow-list
     pss_version: v1.30              # Pod Security policy version (latest by default)
     exclude: ["legacy/**"]          # path globs not audited
 """
@@ -12,12 +14,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from .. import catalog
 from ..errors import InputError
 from .finding import SEVERITIES
 
@@ -31,18 +33,23 @@ class Config:
     ignore: frozenset[str] = frozenset()
     severity: dict[str, str] = field(default_factory=dict)
     fail_on: str = "info"
-    trusted_registries: tuple[str, ...] | None = None
     pss_version: str = "latest"
     exclude: tuple[str, ...] = ()
 
     @property
     def registries(self) -> list[str]:
-        if self.trusted_registries is not None:
-            return list(self.trusted_registries)
-        return catalog.load().trusted_registries
+        """The team policy's allow-list, found from the current directory (the catalog's when none is set)."""
+        return list(_team_registries(Path.cwd()))
 
     def with_fail_on(self, fail_on: str | None) -> "Config":
         return self if fail_on is None else replace(self, fail_on=_choice("fail_on", fail_on, FAIL_ON))
+
+
+@lru_cache(maxsize=8)
+def _team_registries(directory: Path) -> tuple[str, ...]:
+    from .. import policy_config
+
+    return policy_config.load(directory).allowed_registries
 
 
 def _choice(key: str, value: Any, allowed: tuple[str, ...]) -> str:
@@ -68,7 +75,7 @@ def parse(data: Any, source: str = CONFIG_NAME) -> Config:
         return Config()
     if not isinstance(data, dict):
         raise InputError(f"{source}: expected a mapping of settings")
-    known = {"ignore", "severity", "fail_on", "trusted_registries", "pss_version", "exclude"}
+    known = {"ignore", "severity", "fail_on", "pss_version", "exclude"}
     unknown = sorted(set(data) - known)
     if unknown:
         raise InputError(f"{source}: unknown key(s) {', '.join(map(str, unknown))}; allowed: {', '.join(sorted(known))}")
@@ -78,11 +85,6 @@ def parse(data: Any, source: str = CONFIG_NAME) -> Config:
     _ids(f"{source}: severity", list(severity))
     for cid, level in severity.items():
         _choice(f"{source}: severity.{cid}", level, SEVERITIES)
-    registries = data.get("trusted_registries")
-    if registries is not None and not (isinstance(registries, list) and all(
-            isinstance(r, str) and re.fullmatch(r"[a-z0-9.:\[\]-]+(/[a-z0-9._/-]*)?", r) for r in registries)):
-        raise InputError(f"{source}: trusted_registries: expected a list of registry/publisher prefixes "
-                         "like ghcr.io/acme/")
     exclude = data.get("exclude") or []
     if not isinstance(exclude, list) or not all(isinstance(e, str) for e in exclude):
         raise InputError(f"{source}: exclude: expected a list of path globs")
@@ -90,8 +92,7 @@ def parse(data: Any, source: str = CONFIG_NAME) -> Config:
     if version != "latest" and not re.fullmatch(r"v?1\.\d{1,2}", version):
         raise InputError(f"{source}: pss_version: {version!r} is not allowed; use latest or v1.MINOR")
     return Config(frozenset(_ids(f"{source}: ignore", data.get("ignore") or [])), dict(severity),
-                  _choice(f"{source}: fail_on", data.get("fail_on", "info"), FAIL_ON),
-                  tuple(registries) if registries is not None else None, version, tuple(exclude))
+                  _choice(f"{source}: fail_on", data.get("fail_on", "info"), FAIL_ON), version, tuple(exclude))
 
 
 def load(path: Path | None = None) -> Config:

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from cases import DISTROLESS, PINNED
 from generator.cli import main
 from generator.policy import Config, audit_files, discover
+from generator.policy.config import _team_registries
 from generator.policy.config import parse as parse_config
 
 BAD_DOCKERFILE = "FROM python:3.12\nWORKDIR app\nCMD python app.py\n"
@@ -109,11 +110,14 @@ def test_config_layers(tmp_path, monkeypatch, capsys):
     assert main(["audit", "Dockerfile"]) == 2
 
 
-def test_trusted_registries_from_config(tmp_path):
+def test_trusted_registries_from_team_policy(tmp_path, monkeypatch):
     write(tmp_path, {"Dockerfile": f"FROM {PINNED}\n"})
+    monkeypatch.chdir(tmp_path)
     assert "DS002" not in ids(audit_files([tmp_path]))
-    config = parse_config({"trusted_registries": ["ghcr.io/acme/"]})
-    assert "DS002" in ids(audit_files([tmp_path], config))
+    write(tmp_path, {"pyproject.toml": '[tool.dockseal.policy]\nallowed_registries = ["ghcr.io/acme/"]\n'})
+    _team_registries.cache_clear()
+    assert "DS002" in ids(audit_files([tmp_path]))
+    _team_registries.cache_clear()
 
 
 def test_formats(tmp_path, capsys):
