@@ -7,7 +7,7 @@ loopback registry); then one source file changes and the image is rebuilt. The f
 the bases from that registry and installing the dependencies; the rebuild should take its dependency layer
 from the cache. Sizes are of the stand-in-based image (Debian's packages, not the real bases), so they compare
 stacks with one another rather than predict production sizes. Numbers are printed, never asserted.
-Usage: python3 bench/build_cache.py [--stacks python,node,go] [--json FILE]   (as root; builds stand-ins once)
+Usage: python3 bench/build_cache.py [--stacks python,node,go,static] [--json FILE]   (as root; builds stand-ins once)
 """
 
 from __future__ import annotations
@@ -25,7 +25,6 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 from e2e import service, standins  # noqa: E402 - after the path set-up
 from e2e.engine import Engine, Registry  # noqa: E402
 
-SOURCE = {"python": ("app.py", "#"), "node": ("server.js", "//"), "go": ("main.go", "//")}
 
 
 def measure(engine: Engine, stack: str, cache: Path, work: Path) -> dict[str, float | int | str]:
@@ -39,9 +38,7 @@ def measure(engine: Engine, stack: str, cache: Path, work: Path) -> dict[str, fl
     service.use_standin_digests(source / "Dockerfile", digests)
     image = f"localhost/bench-{stack}:latest"
     first = service.build(engine, source, image)
-    name, comment = SOURCE[stack]
-    path = source / name
-    path.write_text(path.read_text() + f"{comment} a source-only change\n")
+    service.change_source(stack, source)
     again = service.build(engine, source, image)
     return {"stack": stack, "first_build_s": round(first.seconds, 1), "rebuild_s": round(again.seconds, 1),
             "saved_pct": round(100 * (1 - again.seconds / first.seconds)),
@@ -51,7 +48,7 @@ def measure(engine: Engine, stack: str, cache: Path, work: Path) -> dict[str, fl
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--stacks", default=",".join(SOURCE), help="comma separated (default: %(default)s)")
+    parser.add_argument("--stacks", default=",".join(service.SAMPLE_SOURCE), help="comma separated (default: %(default)s)")
     parser.add_argument("--json", type=Path, help="also write the results to this file")
     args = parser.parse_args()
     cache = standins.cache_dir()

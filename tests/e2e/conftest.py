@@ -47,6 +47,8 @@ def standin_digests(engine: Engine, standin_cache: Path) -> Callable[[str], dict
     def get(stack: str) -> dict[str, str]:
         if stack not in pushed:
             digests = {}
+            for also in standins.recipes()[stack].get("also", []):  # bases shared with another stack
+                digests.update(get(also))
             for image in standins.ensure(stack, standin_cache):
                 digest_file = engine.root / "pushed.digest"
                 engine.run("skopeo", "copy", "--quiet", "--dest-tls-verify=false", "--digestfile", str(digest_file),

@@ -40,6 +40,18 @@ def new_example(stack: str, target: Path, *sets: str) -> Path:
     return target
 
 
+# A source file of each sample, and a comment in its language: appending one is a source-only change.
+SAMPLE_SOURCE = {"python": ("app.py", "# {}"), "node": ("server.js", "// {}"), "go": ("main.go", "// {}"),
+                 "static": ("public/index.html", "<!-- {} -->")}
+
+
+def change_source(stack: str, source: Path) -> None:
+    """Append a comment to the sample's source: what a rebuild must not re-install dependencies for."""
+    name, comment = SAMPLE_SOURCE[stack]
+    path = source / name
+    path.write_text(path.read_text() + comment.format("a source-only change") + "\n")
+
+
 def pin_to_mirror(source: Path, engine: Engine) -> str:
     """`dockseal pin` the service against the test registry as the mirror of every mirrored registry: the
     FROM lines, the base-digest label and .dockseal.yml get the digests of the stand-ins pushed there."""

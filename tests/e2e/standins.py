@@ -199,7 +199,8 @@ def _write_tree(out: tarfile.TarFile, spec: dict[str, Any], source: tarfile.TarF
         out.addfile(member, io.BytesIO(data) if data is not None else None)
     for path, info in [*parents.items(), *added.items()]:
         if path not in present or path in added:
-            out.addfile(info)
+            content = spec.get("files", {}).get(path)
+            out.addfile(info, io.BytesIO(content.encode()) if content is not None else None)
     if spec.get("npm"):
         _write_package(out, next(Path(source.name).parent.glob("npm-*.tgz")), spec["npm"], present)
 
@@ -228,6 +229,9 @@ def _additions(spec: dict[str, Any]) -> tuple[dict[str, tarfile.TarInfo], dict[s
         added[path] = _info(path, tarfile.DIRTYPE, int(str(mode), 8))
     if spec.get("nonroot"):
         added["home/nonroot"] = _info("home/nonroot", tarfile.DIRTYPE, 0o700, uid=65532)
+    for path, content in spec.get("files", {}).items():
+        added[path] = _info(path, tarfile.REGTYPE, 0o644)
+        added[path].size = len(content.encode())
     for path, target in spec.get("symlinks", {}).items():
         for parent in reversed(Path(path).parents[:-1]):
             parents.setdefault(str(parent), _info(str(parent), tarfile.DIRTYPE, 0o755))

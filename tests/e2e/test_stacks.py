@@ -18,14 +18,16 @@ pytestmark = pytest.mark.e2e
 
 # One xdist group per stack, so a stack's tests share its build on one worker (run with --dist loadgroup).
 STACKS = [pytest.param(stack, marks=pytest.mark.xdist_group(f"e2e-{stack}"), id=stack)
-          for stack in ("python", "node", "go")]
+          for stack in ("python", "node", "go", "static")]
 DATA_VOLUME = "sample-data"
-# Per stack: a source file of the sample, the text of its dependency-install step, and how many of the final
+# Per stack: the text of its dependency-install step, and how many of the final
 # image's leading layers a source-only change must leave identical (the base, plus the dependencies when the
 # runtime stage copies them separately; Go's dependencies live in the builder only).
-SOURCE = {"python": "app.py", "node": "server.js", "go": "main.go"}
-INSTALL_STEP = {"python": "pip install --target", "node": "npm ci", "go": "go mod download"}
-SHARED_LAYERS = {"python": 2, "node": 2, "go": 1}
+# A static site has no dependency step (a prebuilt folder); its nginx configuration layer stays.
+INSTALL_STEP = {"python": "pip install --target", "node": "npm ci", "go": "go mod download", "static": None}
+SHARED_LAYERS = {"python": 2, "node": 2, "go": 1, "static": 2}
+# The sample services declare a writable path; the static stack's are its own (/tmp, /var/cache/nginx).
+DECLARED = {"python": service.WRITABLE, "node": service.WRITABLE, "go": service.WRITABLE}
 
 
 @dataclass
@@ -43,11 +45,11 @@ def built(request: pytest.FixtureRequest, engine: Engine, standin_digests: Calla
           tmp_path_factory: pytest.TempPathFactory) -> Built:
     stack = request.param
     digests = standin_digests(stack)
-    source = service.new_example(stack, tmp_path_factory.mktemp(stack) / f"{stack}-sample",
-                                 f"service_name=e2e-{stack}")
+    sets = [f"service_name=e2e-{stack}"] + ([f"writable_paths={DECLARED[stack]}"] if stack in DECLARED else [])
+    source = service.new_example(stack, tmp_path_factory.mktemp(stack) / f"{stack}-sample", *sets)
     service.pin_to_mirror(source, engine)
     froms = service.PINNED_FROM.findall((source / "Dockerfile").read_text())
-    assert {f"{name}:{tag}": digest for name, tag, digest in froms} == digests  # builder and runtime
+    assert len(froms) == 2 and all(digests[f"{name}:{tag}"] == digest for name, tag, digest in froms), froms
     record = yaml.safe_load((source / ".dockseal.yml").read_text())
     image = f"localhost/e2e-{stack}:test"
     return Built(stack, source, record["answers"], image, digests, service.build(engine, source, image))
@@ -56,8 +58,9 @@ def built(request: pytest.FixtureRequest, engine: Engine, standin_digests: Calla
 @pytest.fixture
 def container(built: Built, engine: Engine) -> service.Container:
     a = built.answers
-    running = service.run_hardened(engine, built.image, f"e2e-{built.stack}", a["uid"], a["gid"],
-                                   volumes={f"{built.stack}-{DATA_VOLUME}": service.WRITABLE})
+    # A volume on each declared writable path (podman's --read-only already mounts a tmpfs on /tmp).
+    volumes = {f"{built.stack}-{DATA_VOLUME}-{i}": path for i, path in enumerate(a["writable_paths"]) if path != "/tmp"}
+    running = service.run_hardened(engine, built.image, f"e2e-{built.stack}", a["uid"], a["gid"], volumes=volumes)
     yield running
     running.remove()
 
@@ -95,8 +98,9 @@ def test_runs_hardened(container: service.Container, built: Built) -> None:
     assert proc["Seccomp"] == "2"  # filtering
     assert "ro" in container.root_mount_options()
 
-    writes = container.try_writes(a["uid"], a["gid"], ["/", "/app", "/etc", "/home/nonroot", service.WRITABLE])
-    assert writes.pop(service.WRITABLE) == "ok"
+    assert a["writable_paths"]
+    writes = container.try_writes(a["uid"], a["gid"], ["/", "/app", "/etc", "/usr", *a["writable_paths"]])
+    assert {path: writes.pop(path) for path in a["writable_paths"]} == dict.fromkeys(a["writable_paths"], "ok")
     assert set(writes.values()) == {"EROFS"}, writes
 
 
@@ -109,12 +113,11 @@ def test_healthcheck_reports_healthy(container: service.Container, built: Built)
 
 
 def test_source_change_reuses_dependency_layers(built: Built, engine: Engine) -> None:
-    source = built.source / SOURCE[built.stack]
-    comment = "#" if built.stack == "python" else "//"
-    source.write_text(source.read_text() + f"{comment} a source-only change\n")
+    service.change_source(built.stack, built.source)
     rebuilt = service.build(engine, built.source, built.image + "-rebuilt")
     cached = service.cached_steps(rebuilt.output)
-    assert any(INSTALL_STEP[built.stack] in step for step in cached), cached
+    if INSTALL_STEP[built.stack]:
+        assert any(INSTALL_STEP[built.stack] in step for step in cached), cached
     before, after = service.layer_ids(engine, built.image), service.layer_ids(engine, rebuilt.image)
     assert before != after  # the source layer did change
     shared = next((i for i, (x, y) in enumerate(zip(before, after)) if x != y), min(len(before), len(after)))
