@@ -13,11 +13,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .. import references
 from ..errors import InputError
 
 DOCKERFILE, COMPOSE, KUBERNETES = "dockerfile", "compose", "kubernetes"
-_SKIP_DIRS = {".git", ".hg", ".svn", "node_modules", ".venv", "venv", "__pycache__", ".tox", ".mypy_cache",
-              ".pytest_cache", "vendor", "dist", "build", ".dockseal"}
+_SKIP_DIRS = references.SKIP_DIRS | {".dockseal"}
 _YAML_SUFFIXES = (".yml", ".yaml")
 _K8S_HINT = re.compile(r"^(?:apiVersion|kind):", re.M)
 _COMPOSE_HINT = re.compile(r"^services:", re.M)
@@ -29,15 +29,9 @@ class Source:
     kind: str  # dockerfile | compose | kubernetes
 
 
-def is_dockerfile_name(name: str) -> bool:
-    lower = name.lower()
-    return (lower in ("dockerfile", "containerfile") or lower.startswith(("dockerfile.", "containerfile."))
-            or lower.endswith((".dockerfile", ".containerfile")))
-
-
 def classify(path: Path, text: str | None = None) -> str | None:
     """The kind of file `path` is, or None when dockseal has no controls for it."""
-    if is_dockerfile_name(path.name):
+    if references.classify(path) == references.DOCKERFILE:  # by name, as `dockseal pin` finds them
         return DOCKERFILE
     if not path.name.lower().endswith(_YAML_SUFFIXES):
         return None
@@ -60,7 +54,7 @@ def discover(paths: list[Path]) -> list[Source]:
         root = Path(root)
         if root.is_dir():
             for dirpath, dirnames, filenames in os.walk(root):
-                dirnames[:] = sorted(d for d in dirnames if d not in _SKIP_DIRS)
+                dirnames[:] = sorted(d for d in dirnames if d not in _SKIP_DIRS and not d.startswith("{{"))
                 for name in filenames:
                     path = Path(dirpath) / name
                     kind = classify(path)
