@@ -42,7 +42,7 @@ def new_example(stack: str, target: Path, *sets: str) -> Path:
 
 # A source file of each sample, and a comment in its language: appending one is a source-only change.
 SAMPLE_SOURCE = {"python": ("app.py", "# {}"), "node": ("server.js", "// {}"), "go": ("main.go", "// {}"),
-                 "static": ("public/index.html", "<!-- {} -->")}
+                 "static": ("public/index.html", "<!-- {} -->"), "rust": ("src/main.rs", "// {}")}
 
 
 def change_source(stack: str, source: Path) -> None:
@@ -180,6 +180,10 @@ def cached_steps(output: str) -> list[str]:
     lines = output.splitlines()
     return [line for line, following in zip(lines, lines[1:])
             if " STEP " in f" {line}" and following.startswith("--> Using cache")]
+
+
+def step_count(output: str) -> int:
+    return sum(1 for line in output.splitlines() if " STEP " in f" {line}")
 
 
 def image_size(engine: Engine, image: str) -> int:
