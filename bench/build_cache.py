@@ -28,14 +28,9 @@ from e2e.engine import Engine, Registry  # noqa: E402
 
 
 def measure(engine: Engine, stack: str, cache: Path, work: Path) -> dict[str, float | int | str]:
-    digests = {}
-    for image in standins.ensure(stack, cache):
-        digest_file = work / f"{stack}.digest"
-        engine.run("skopeo", "copy", "--quiet", "--dest-tls-verify=false", "--digestfile", str(digest_file),
-                   image.oci, f"docker://{engine.registry.host}/{image.name}")
-        digests[image.name] = digest_file.read_text().strip()
+    standins.push(stack, cache, engine)
     source = service.new_example(stack, work / f"{stack}-sample", f"service_name=bench-{stack}")
-    service.use_standin_digests(source / "Dockerfile", digests)
+    service.pin_to_mirror(source, engine)
     image = f"localhost/bench-{stack}:latest"
     first = service.build(engine, source, image)
     service.change_source(stack, source)

@@ -45,16 +45,6 @@ def standin_digests(engine: Engine, standin_cache: Path) -> Callable[[str], dict
     pushed: dict[str, dict[str, str]] = {}
 
     def get(stack: str) -> dict[str, str]:
-        if stack not in pushed:
-            digests = {}
-            for also in standins.recipes()[stack].get("also", []):  # bases shared with another stack
-                digests.update(get(also))
-            for image in standins.ensure(stack, standin_cache):
-                digest_file = engine.root / "pushed.digest"
-                engine.run("skopeo", "copy", "--quiet", "--dest-tls-verify=false", "--digestfile", str(digest_file),
-                           image.oci, f"docker://{engine.registry.host}/{image.name}")
-                digests[image.name] = digest_file.read_text().strip()
-            pushed[stack] = digests
-        return pushed[stack]
+        return standins.push(stack, standin_cache, engine, pushed)
 
     return get

@@ -81,6 +81,23 @@ def ensure(stack: str, cache: Path) -> list[StandIn]:
             for m in index["manifests"]]
 
 
+def push(stack: str, cache: Path, engine: Any, done: dict[str, dict[str, str]] | None = None) -> dict[str, str]:
+    """Push the stack's stand-ins (and those of the stacks it names in `also`) to the engine's registry under
+    their catalog names; returns {catalog repository:tag: digest in that registry}. `done` memoises."""
+    done = {} if done is None else done
+    if stack not in done:
+        digests: dict[str, str] = {}
+        for also in recipes()[stack].get("also", []):
+            digests.update(push(also, cache, engine, done))
+        for image in ensure(stack, cache):
+            digest_file = engine.root / "pushed.digest"
+            engine.run("skopeo", "copy", "--quiet", "--dest-tls-verify=false", "--digestfile", str(digest_file),
+                       image.oci, f"docker://{engine.registry.host}/{image.name}")
+            digests[image.name] = digest_file.read_text().strip()
+        done[stack] = digests
+    return done[stack]
+
+
 @contextmanager
 def _locked(path: Path) -> Iterator[None]:
     with open(path, "w") as fh:
