@@ -22,7 +22,8 @@ def engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
     for tool in TOOLS:
         need(tool)
     if os.geteuid() != 0:
-        pytest.skip("the end-to-end tests run as root (mmdebstrap, rootful podman)")
+        message = "the end-to-end tests run as root (mmdebstrap, rootful podman, nsenter)"
+        pytest.fail(message) if os.environ.get("CI") else pytest.skip(message)
     root = tmp_path_factory.mktemp("engine")
     registry = Registry(root / "registry").start()
     eng = Engine(root, registry).configure()
