@@ -29,5 +29,5 @@ ln -sf "$PWD/.venv-checkov/bin/checkov" .venv/bin/checkov
 
 export PATH="$PWD/.venv/bin:$PATH"
 export BC_SKIP_MAPPING=TRUE CKV_SKIP_PACKAGE_UPDATE_CHECK=true
-# --dist loadgroup: each end-to-end stack (its build, run and push) stays on one worker.
-exec .venv/bin/python -m pytest -n "${PYTEST_WORKERS:-2}" --dist loadgroup "$@"
+# --dist loadfile: each end-to-end stack's module (its build, run and rebuild) stays on one worker.
+exec .venv/bin/python -m pytest -n "${PYTEST_WORKERS:-2}" --dist loadfile "$@"

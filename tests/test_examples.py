@@ -25,6 +25,8 @@ def test_every_example_is_expected_and_built_end_to_end() -> None:
 
     assert set(examples()) == set(EXPECTED)
     assert set(examples()) <= set(standins.recipes())
+    e2e = Path(__file__).parent / "e2e"
+    assert all((e2e / f"test_{stack}.py").is_file() for stack in examples())
 
 
 @pytest.mark.parametrize("stack", sorted(EXPECTED))
