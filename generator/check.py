@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import catalog, refs
+from . import catalog, policy_config, refs
 from . import record as records
 from . import source as sources
 from .config import OrgConfig
@@ -63,10 +63,11 @@ def check_service(directory: Path, org: OrgConfig, template: str | None = None, 
     rec = records.load(directory)
     src = sources.resolve(template or org.template or rec.template["source"])
     src.require_trust(trust)
+    team = policy_config.load(directory, org.path)
     findings = [Finding("record", "note", m, _rel(rec.path)) for m in rec.messages]
     findings += _drift(directory, rec, src, full, org.ignore)
-    findings += _pins(directory, rec, org)
-    findings += _policy(directory, rec, org)
+    findings += _pins(directory, rec, team)
+    findings += _policy(directory, rec, org, team)
     return findings
 
 
@@ -125,7 +126,10 @@ def _first_difference(path: Path, directory: Path, rel: str, rendered: bytes | N
     return min(len(ours), len(theirs)) + 1
 
 
-def _pins(directory: Path, rec: records.Record, org: OrgConfig) -> list[Finding]:
+def _pins(directory: Path, rec: records.Record, team: policy_config.TeamConfig) -> list[Finding]:
+    """Every base pinned by digest; a digest that is not the catalog's is reported, not failed: `dockseal pin`
+    writes registry digests newer than the catalog's, and only the registry (`dockseal pin --check`) can say
+    which of two digests of a tag is current."""
     cat = catalog.load()
     out = []
     where = _rel(rec.path)
@@ -140,12 +144,13 @@ def _pins(directory: Path, rec: records.Record, org: OrgConfig) -> list[Finding]
             continue
         known = cat.find(reference)
         if known and known.ref.digest != ref.digest:
-            out.append(Finding("stale-pin", "error", f"{role} image {known.tagged} is pinned to {ref.digest[:19]}…; "
-                               f"the catalog has {known.ref.digest[:19]}… (observed {known.observed}); "
-                               "run `dockseal update`", where))
+            out.append(Finding("pin-differs", "note", f"{role} image {known.tagged} is pinned to {ref.digest[:19]}…, "
+                               f"not the catalog's {known.ref.digest[:19]}… (observed {known.observed}): "
+                               "`dockseal pin --check` asks the registry which is current; `dockseal update` "
+                               "takes the catalog's", where))
         elif known:
             out.extend(Finding("stale-pin", "note", line, where)
-                       for line in catalog.age_warnings({role: known}, org.max_digest_age_days))
+                       for line in catalog.age_warnings({role: known}, team.max_digest_age_days))
     dockerfile = directory / "Dockerfile"
     if dockerfile.is_file():
         stages: set[str] = set()
@@ -181,12 +186,12 @@ def _labels(dockerfile: Path) -> set[str]:
     return keys
 
 
-def _policy(directory: Path, rec: records.Record, org: OrgConfig) -> list[Finding]:
-    cat = catalog.load()
+def _policy(directory: Path, rec: records.Record, org: OrgConfig,
+            team: policy_config.TeamConfig) -> list[Finding]:
     out = []
     dockerfile = directory / "Dockerfile"
     for role, reference in sorted(rec.images.items()):
-        if not cat.is_trusted(reference, org.allowed_registries):
+        if not team.allows(reference):
             out.append(Finding("policy/registry", "error", f"{role} image {reference.split('@')[0]} is not from "
                                "an allowed registry", _rel(rec.path)))
     if org.uid is not None:
@@ -199,16 +204,16 @@ def _policy(directory: Path, rec: records.Record, org: OrgConfig) -> list[Findin
         if missing:
             out.append(Finding("policy/labels", "error", f"missing required label(s): {', '.join(missing)}",
                                _rel(dockerfile)))
-    out.extend(_controls(directory, org))
+    out.extend(_controls(directory, team))
     return out
 
 
-def _controls(directory: Path, org: OrgConfig) -> list[Finding]:
+def _controls(directory: Path, team: policy_config.TeamConfig) -> list[Finding]:
     """The control catalog (generator.policy.audit_files) over the service's Dockerfiles, compose files and
-    manifests, with the organisation's registry allow-list."""
+    manifests, with the team's registry allow-list."""
     from .policy import Config, audit_files
 
-    config = Config(trusted_registries=tuple(org.allowed_registries) if org.allowed_registries is not None else None)
+    config = Config(allowed_registries=team.allowed_registries)
     levels = {"error": "error", "warning": "warning", "info": "note"}
     return [Finding(f"control/{f.control}", levels.get(f.severity, "error"), f.message, _rel(Path(f.path)), f.line)
             for f in audit_files([directory], config)]

@@ -11,7 +11,8 @@ from .check import Finding
 RULES = {
     "drift": "A generated file differs from what the service's answers render",
     "missing-file": "A generated file is missing",
-    "stale-pin": "A base image digest is older than the catalog's",
+    "stale-pin": "A base image digest was observed longer ago than the policy's max_digest_age_days",
+    "pin-differs": "A base image is pinned to a digest other than the catalog's (dockseal pin, or by hand)",
     "missing-pin": "A base image is not pinned by digest",
     "record": "The .dockseal.yml record is missing, broken or was migrated",
     "policy/registry": "A base image comes from a registry the organisation does not allow",

@@ -24,10 +24,10 @@ def file_hash(data: bytes) -> str:
     return "sha256:" + hashlib.sha256(data).hexdigest()
 
 
-def _tree_files(root: Path) -> list[Path]:
+def _tree_files(root: Path, exclude: Path | None = None) -> list[Path]:
     out = []
     for dirpath, dirs, names in os.walk(root):
-        dirs[:] = sorted(d for d in dirs if d not in _SKIP_DIRS)
+        dirs[:] = sorted(d for d in dirs if d not in _SKIP_DIRS and Path(dirpath) / d != exclude)
         out.extend(Path(dirpath) / n for n in sorted(names) if not n.endswith((".pyc", ".pyo")))
     return out
 
@@ -54,14 +54,17 @@ def _extension_roots(template: Path) -> list[Path]:
 @lru_cache(maxsize=None)
 def fingerprint(template: str) -> str:
     """sha256 over the template's own files (cookiecutter.json, hooks/, templates/, the project folder) and the
-    packages its extensions come from; anything else in the template's directory (tests, docs) is left out."""
-    root = Path(template)
+    packages its extensions come from; anything else in the template's directory (tests, docs) is left out.
+
+    An installed dockseal carries its template inside the extension package (generator/template/); that copy is
+    hashed once, as the template, so a wheel and a checkout of the same source have the same fingerprint."""
+    root = Path(template).resolve()
     parts = [(root / "cookiecutter.json", "cookiecutter.json")]
     for child in sorted(root.iterdir()):
         if child.is_dir() and (child.name in ("hooks", "templates") or child.name.startswith("{{")):
             parts.extend((p, p.relative_to(root).as_posix()) for p in _tree_files(child))
     for ext in _extension_roots(root):
-        parts.extend((p, "ext:" + p.relative_to(ext.parent).as_posix()) for p in _tree_files(ext))
+        parts.extend((p, "ext:" + p.relative_to(ext.parent).as_posix()) for p in _tree_files(ext.resolve(), root))
     digest = hashlib.sha256()
     for path, name in parts:
         if path.is_file():

@@ -222,3 +222,32 @@ def test_dockerignore_follows_the_stack(tmp_path, sets, last_lines):
     assert main(["new", "--no-input", *[a for s in sets for a in ("--set", s)], str(tmp_path / "svc")]) == 0
     lines = (tmp_path / "svc" / ".dockerignore").read_text().splitlines()
     assert lines[-len(last_lines):] == last_lines
+
+
+def _ignored(rel: str, patterns: list[str]) -> bool:
+    """Docker's .dockerignore rule: the last pattern matching the path or one of its parent folders decides."""
+    import fnmatch
+
+    parts = rel.split("/")
+    prefixes = ["/".join(parts[:n]) for n in range(1, len(parts) + 1)]
+    verdict = False
+    for pattern in patterns:
+        negated = pattern.startswith("!")
+        if any(fnmatch.fnmatch(p, pattern.lstrip("!")) for p in prefixes):
+            verdict = not negated
+    return verdict
+
+
+def test_a_root_site_does_not_serve_the_generated_files(tmp_path):
+    """A static site whose root is the project root serves its whole build context, so every file dockseal
+    writes (except the nginx config the runtime stage copies) stays out of the context."""
+    (tmp_path / "index.html").write_text("<h1>hi</h1>\n")
+    sets = ["stack=static", "ci=github", "signing=cosign-key", "image_repository=ghcr.io/acme/site"]
+    assert main(["new", "--no-input", *[a for s in sets for a in ("--set", s)], str(tmp_path)]) == 0
+    record = yaml.safe_load((tmp_path / ".dockseal.yml").read_text())
+    assert record["answers"]["main_package"] == "."
+    patterns = [line for line in (tmp_path / ".dockerignore").read_text().splitlines()
+                if line.strip() and not line.startswith(("#", "{"))]
+    served = [rel for rel in [*record["rendered"]["files"], ".dockseal.yml"] if not _ignored(rel, patterns)]
+    assert served == [".dockseal/nginx/default.conf"]
+    assert not _ignored("index.html", patterns)

@@ -35,10 +35,13 @@ class Config:
     fail_on: str = "info"
     pss_version: str = "latest"
     exclude: tuple[str, ...] = ()
+    allowed_registries: tuple[str, ...] | None = None  # set by callers that already loaded the team policy
 
     @property
     def registries(self) -> list[str]:
-        """The team policy's allow-list, found from the current directory (the catalog's when none is set)."""
+        """The team policy's allow-list: the one given, else the one found from the current directory."""
+        if self.allowed_registries is not None:
+            return list(self.allowed_registries)
         return list(_team_registries(Path.cwd()))
 
     def with_fail_on(self, fail_on: str | None) -> "Config":

@@ -23,6 +23,7 @@ TEAM_DOCKERFILE = """{%- set ds = dockseal(cookiecutter) -%}
 FROM {{ ds.images.runtime.pinned }}
 LABEL org.opencontainers.image.title={{ ds.a.service_name | dq }}
 USER {{ ds.a.uid }}:{{ ds.a.gid }}
+HEALTHCHECK --interval=30s --timeout=3s CMD ["python3", "-c", "print('ok')"]
 """
 TEAM_RECORD = """{%- set ds = dockseal(cookiecutter) -%}
 {{ ds.record() | to_yaml }}"""

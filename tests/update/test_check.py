@@ -42,7 +42,7 @@ def test_hand_edited_answers_are_drift(tmp_path):
     assert proc.returncode == 1 and "drift" in rules
 
 
-def test_stale_and_missing_pins(tmp_path):
+def test_foreign_and_missing_pins(tmp_path):
     svc = new_service(tmp_path / "svc")
     record = svc / ".dockseal.yml"
     data = yaml.safe_load(record.read_text())
@@ -54,7 +54,7 @@ def test_stale_and_missing_pins(tmp_path):
                                                          name, 1))
     proc = dockseal("check", str(svc), "--format", "json")
     rules = {f["rule"] for f in json.loads(proc.stdout)["findings"]}
-    assert proc.returncode == 1 and {"stale-pin", "missing-pin"} <= rules
+    assert proc.returncode == 1 and {"pin-differs", "missing-pin"} <= rules
 
 
 def test_organisation_policy(tmp_path):
