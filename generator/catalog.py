@@ -134,6 +134,8 @@ def age_warnings(images: dict[str, BaseImage], max_days: int | None = None,
     limit = load().max_digest_age_days if max_days is None else max_days
     lines = []
     for role, image in images.items():
+        if not image.observed:
+            continue  # a pin from an old record: its date is unknown
         age = image.age_days(today)
         if age > limit:
             lines.append(f"the {role} base {image.tagged} digest was observed on {image.observed} ({age} days ago, "

@@ -11,7 +11,7 @@ from __future__ import annotations
 import fnmatch
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from . import catalog, policy_config, refs
@@ -84,7 +84,8 @@ def _drift(directory: Path, rec: records.Record, src: sources.TemplateSource, fu
         from .render import render
 
         answers = resolve(questions(), rec.answers)
-        files = render(answers, src.path, rec.images, source=src.record(), in_process=True)
+        files = render(answers, src.path, rec.images, source=src.record(), in_process=True,
+                       pinned_on=rec.pinned_on)
         expected = {rel: file_hash(data) for rel, data in files.items() if rel != RECORD}
         head = record_head(files.get(RECORD, b"").decode("utf-8"))
         if files.get(RECORD) and _record_data(head) != _record_data(record_head(text)):
@@ -127,9 +128,10 @@ def _first_difference(path: Path, directory: Path, rel: str, rendered: bytes | N
 
 
 def _pins(directory: Path, rec: records.Record, team: policy_config.TeamConfig) -> list[Finding]:
-    """Every base pinned by digest; a digest that is not the catalog's is reported, not failed: `dockseal pin`
-    writes registry digests newer than the catalog's, and only the registry (`dockseal pin --check`) can say
-    which of two digests of a tag is current."""
+    """Every base pinned by digest, and none older than what the catalog knows for its tag.
+
+    Two digests of one tag are ordered by the date each was seen current: the catalog's observation, and the
+    record's `pinned_on` (written by `new`/`update` from the catalog, by `dockseal pin` from the registry)."""
     cat = catalog.load()
     out = []
     where = _rel(rec.path)
@@ -143,14 +145,20 @@ def _pins(directory: Path, rec: records.Record, team: policy_config.TeamConfig) 
             out.append(Finding("missing-pin", "error", f"{role} image {reference} has no digest", where))
             continue
         known = cat.find(reference)
-        if known and known.ref.digest != ref.digest:
+        on = rec.pinned_on.get(role, "")
+        if known and known.ref.digest != ref.digest and on < str(known.observed):
+            out.append(Finding("stale-pin", "error", f"{role} image {known.tagged} is pinned to {ref.digest[:19]}… "
+                               f"(seen current {on or 'on an unknown date'}); the catalog has "
+                               f"{known.ref.digest[:19]}…, observed {known.observed}: run `dockseal update` "
+                               "(catalog digest) or `dockseal pin` (the registry's)", where))
+        elif known and known.ref.digest != ref.digest:
             out.append(Finding("pin-differs", "note", f"{role} image {known.tagged} is pinned to {ref.digest[:19]}…, "
-                               f"not the catalog's {known.ref.digest[:19]}… (observed {known.observed}): "
-                               "`dockseal pin --check` asks the registry which is current; `dockseal update` "
-                               "takes the catalog's", where))
-        elif known:
+                               f"seen current on {on}, after the catalog's {known.ref.digest[:19]}… (observed "
+                               f"{known.observed})", where))
+        if known:
+            seen = replace(known, ref=ref, observed=on or ("" if known.ref.digest != ref.digest else known.observed))
             out.extend(Finding("stale-pin", "note", line, where)
-                       for line in catalog.age_warnings({role: known}, team.max_digest_age_days))
+                       for line in catalog.age_warnings({role: seen}, team.max_digest_age_days))
     dockerfile = directory / "Dockerfile"
     if dockerfile.is_file():
         stages: set[str] = set()

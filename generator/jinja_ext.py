@@ -39,6 +39,7 @@ class RenderContext:
             "template": self.template or {"source": "builtin", "version": self.version},
             "answers": dict(self.a),
             "images": {role: image.pinned for role, image in self.images.items()},
+            "pinned_on": {role: image.observed for role, image in self.images.items() if image.observed},
         }
 
 
@@ -58,13 +59,14 @@ def given_answers(cookiecutter: dict[str, Any]) -> Answers:
 def render_context(cookiecutter: dict[str, Any]) -> RenderContext:
     given = given_answers(cookiecutter)
     pins = dict(cookiecutter.get("_images") or {})
+    pinned_on = dict(cookiecutter.get("_pinned_on") or {})
     source = template_source(cookiecutter)
-    key = json.dumps([given, pins, source], sort_keys=True, default=str)
+    key = json.dumps([given, pins, pinned_on, source], sort_keys=True, default=str)
     if key not in _cache:
         answers = resolve(questions(), given)
         cat = catalog.load()
         images = cat.bases(answers["stack"], answers["stack_version"], answers["base_flavour"])
-        images = {role: _apply_pin(image, pins.get(role)) for role, image in images.items()}
+        images = {role: _apply_pin(image, pins.get(role), pinned_on.get(role)) for role, image in images.items()}
         runtime = stacks.get(answers["stack"]).runtime(answers, images["runtime"].shell)
         _cache[key] = RenderContext(answers, images, runtime, __version__, tool_versions(), source)
     return _cache[key]
@@ -84,8 +86,9 @@ def template_source(cookiecutter: dict[str, Any]) -> dict[str, str] | None:
     return None
 
 
-def _apply_pin(image: BaseImage, pinned: str | None) -> BaseImage:
-    """A digest recorded by `dockseal pin` for the same repository:tag replaces the catalog's."""
+def _apply_pin(image: BaseImage, pinned: str | None, on: str | None = None) -> BaseImage:
+    """A digest recorded by `dockseal pin` for the same repository:tag replaces the catalog's; it was seen
+    current `on` that date (unknown for records older than `pinned_on`)."""
     from dataclasses import replace
 
     from . import refs
@@ -95,7 +98,9 @@ def _apply_pin(image: BaseImage, pinned: str | None) -> BaseImage:
     ref = refs.parse(pinned)
     if ref.name != image.ref.name or ref.tag != image.ref.tag or not ref.digest:
         return image
-    return replace(image, ref=image.ref.with_digest(ref.digest))
+    if ref.digest == image.ref.digest:
+        return replace(image, observed=str(on or image.observed))
+    return replace(image, ref=image.ref.with_digest(ref.digest), observed=str(on or ""))
 
 
 def tool_versions() -> dict[str, str]:

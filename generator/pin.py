@@ -8,11 +8,13 @@ catalog only.
 
 from __future__ import annotations
 
+import datetime as _dt
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator
 
 from . import policy_config, references, refs, writer
+from . import record as records
 from .errors import DocksealError, InputError
 from .references import Site
 
@@ -36,6 +38,7 @@ class Entry:
     status: str
     digest: str | None = None  # the digest it now resolves to
     note: str | None = None
+    seen: str | None = None  # ISO date the digest was seen current (today from the registry, or the catalog's)
 
     def as_dict(self, root: Path) -> dict[str, object]:
         ref = self.site.ref
@@ -206,7 +209,7 @@ def _resolve_all(sites: list[Site], opts: Options, configs: dict[Path, policy_co
                                      "pinned offline; run `dockseal pin` without --offline to ask the registry")
                 warnings += catalog.age_warnings({f"{site.path.name}:{site.line}": image},
                                                  configs[site.path].max_digest_age_days)
-                entries.append(Entry(site, UPDATED, image.ref.digest, "from the catalog"))
+                entries.append(Entry(site, UPDATED, image.ref.digest, "from the catalog", str(image.observed)))
                 continue
             if key not in cache:
                 config = configs[site.path]
@@ -214,12 +217,13 @@ def _resolve_all(sites: list[Site], opts: Options, configs: dict[Path, policy_co
                     resolvers[id(config)] = (resolver_factory or _online)(config)
                 cache[key] = resolvers[id(config)](tagged)
             digest = cache[key]
+            today = _dt.date.today().isoformat()
             if ref.digest == digest:
-                entries.append(Entry(site, PINNED, digest))
+                entries.append(Entry(site, PINNED, digest, seen=today))
             elif ref.digest:
-                entries.append(Entry(site, STALE, digest, f"pinned {ref.digest}, the tag now points at {digest}"))
+                entries.append(Entry(site, STALE, digest, f"pinned {ref.digest}, the tag now points at {digest}", today))
             else:
-                entries.append(Entry(site, UNPINNED if opts.check else UPDATED, digest))
+                entries.append(Entry(site, UNPINNED if opts.check else UPDATED, digest, seen=today))
     finally:
         for resolver in resolvers.values():
             close = getattr(resolver, "close", None)
@@ -274,11 +278,29 @@ def _plan_changes(entries: list[Entry], texts: dict[Path, str], kinds: dict[Path
         if entry.status == UPDATED and entry.digest:
             by_file.setdefault(entry.site.path, []).append(references.replacement(entry.site, entry.digest))
     files: dict[str, bytes] = {}
-    for path, edits in by_file.items():
-        new_text = references.rewrite(texts[path], edits)
-        _verify(path, new_text, kinds[path], expected[path])
-        files[path.relative_to(root).as_posix()] = new_text.encode("utf-8")
+    for path in {*by_file, *(p for p, k in kinds.items() if k == references.RECORD)}:
+        new_text = references.rewrite(texts[path], by_file.get(path, []))
+        _verify(path, new_text, kinds[path], expected.get(path, []))
+        if kinds[path] == references.RECORD:
+            new_text = _stamp_record(new_text, [e for e in entries if e.site.path == path])
+        if new_text != texts[path]:
+            files[path.relative_to(root).as_posix()] = new_text.encode("utf-8")
     return writer.plan(root, files)
+
+
+def _stamp_record(text: str, entries: list[Entry]) -> str:
+    """`pinned_on` in a `.dockseal.yml`: the date each role's digest was seen current, so `check` and `update`
+    can tell a registry pin newer than the catalog from a stale one. Roles pin did not resolve keep theirs."""
+    import yaml
+
+    data = yaml.safe_load(text) or {}
+    roles = [role for role, value in (data.get("images") or {}).items() if isinstance(value, str)]
+    before = {str(k): str(v) for k, v in (data.get("pinned_on") or {}).items()}
+    dates = dict(before)
+    for role, entry in zip(roles, entries):
+        if entry.seen and entry.status in (PINNED, UPDATED):
+            dates[role] = entry.seen
+    return records.with_pinned_on(text, dates) if dates != before else text
 
 
 def _verify(path: Path, new_text: str, kind: str, expected: list[tuple[Site, str | None]]) -> None:

@@ -29,6 +29,7 @@ class Record:
     rendered_files: dict[str, str] = field(default_factory=dict)
     rendered_record: str = ""
     messages: list[str] = field(default_factory=list)
+    pinned_on: dict[str, str] = field(default_factory=dict)  # role -> ISO date the digest was seen current
 
     @property
     def directory(self) -> Path:
@@ -59,6 +60,9 @@ def load(directory: Path, migrations: Path = MIGRATIONS) -> Record:
     template = data.get("template") or {}
     if not isinstance(template, dict):
         raise InputError(f"{path}: `template` must be a mapping with `source` and `version`")
+    pinned_on = data.get("pinned_on") or {}
+    if not isinstance(pinned_on, dict) or not all(_is_date(v) for v in pinned_on.values()):
+        raise InputError(f"{path}: `pinned_on` must map a role (builder, runtime) to a date like 2026-01-31")
     rendered = data.get("rendered") or {}
     files = rendered.get("files") if isinstance(rendered, dict) else None
     return Record(path, dict(data["answers"]), {str(k): v for k, v in images.items()},
@@ -67,7 +71,40 @@ def load(directory: Path, migrations: Path = MIGRATIONS) -> Record:
                   str(rendered.get("fingerprint") or "") if isinstance(rendered, dict) else "",
                   {str(k): str(v) for k, v in files.items()} if isinstance(files, dict) else {},
                   str(rendered.get("record") or "") if isinstance(rendered, dict) else "",
-                  [f"{path}: {m}" for m in messages])
+                  [f"{path}: {m}" for m in messages], {str(k): str(v) for k, v in pinned_on.items()})
+
+
+def _is_date(value: Any) -> bool:
+    import datetime as dt
+
+    try:
+        dt.date.fromisoformat(str(value))
+    except ValueError:
+        return False
+    return True
+
+
+def with_pinned_on(text: str, dates: dict[str, str]) -> str:
+    """The record text with its top-level `pinned_on:` block replaced by `dates` (placed after `images:`).
+
+    A text edit, not a re-dump, so the comments and key order the template wrote stay as they are."""
+    lines = text.splitlines(keepends=True)
+    out: list[str] = []
+    skipping = False
+    for line in lines:
+        top = bool(line[:1].strip()) and not line.startswith("#")
+        if top or not line.strip():
+            skipping = line.startswith("pinned_on:")
+        if not skipping:
+            out.append(line)
+    block = ["pinned_on:\n", *(f"  {role}: '{day}'\n" for role, day in sorted(dates.items()))] if dates else []
+    at = next((i for i, line in enumerate(out) if line.startswith("images:")), None)
+    if at is None:
+        return "".join(out + block)
+    end = next((i for i in range(at + 1, len(out)) if out[i][:1].strip()), len(out))
+    while end > at + 1 and not out[end - 1].strip():
+        end -= 1
+    return "".join(out[:end] + block + out[end:])
 
 
 def migrate(data: dict[str, Any], migrations: Path = MIGRATIONS) -> list[str]:

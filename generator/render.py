@@ -23,10 +23,11 @@ from .template import builtin_template
 
 def render(answers: Answers, template: Path | None = None, images: dict[str, str] | None = None, *,
            accept_hooks: bool = True, source: dict[str, str] | None = None,
-           in_process: bool = False) -> dict[str, bytes]:
+           in_process: bool = False, pinned_on: dict[str, str] | None = None) -> dict[str, bytes]:
     """Render `template` (default: the built-in one) with `answers`; nothing is written outside a temp dir.
 
-    `source` ({source, version}) is what the record names as the template; `in_process` runs the hooks inside
+    `images` and `pinned_on` (role -> reference, role -> date) are the record's pins and when each was seen
+    current. `source` ({source, version}) is what the record names as the template; `in_process` runs the hooks inside
     this process (only for trusted Python hooks: it saves a Python start-up per hook when rendering many).
     """
     from cookiecutter.exceptions import CookiecutterException, FailedHookException
@@ -46,6 +47,8 @@ def render(answers: Answers, template: Path | None = None, images: dict[str, str
         context.setdefault("cookiecutter", {}).setdefault("_images", {})
         context["cookiecutter"]["_images"] = dict(images or {})
         context["cookiecutter"] = prompt_for_config(context, no_input=True)
+        if pinned_on:
+            context["cookiecutter"]["_pinned_on"] = dict(pinned_on)
         if source and source.get("source") != "builtin":
             context["cookiecutter"]["_dockseal_template"] = dict(source)  # not a cookiecutter.json key: set here
         context["cookiecutter"].update(

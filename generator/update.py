@@ -50,13 +50,29 @@ def plan(directory: Path, set_values: dict[str, Any], template: str | None = Non
     base_answers = resolve(questions(), rec.answers)
     new_answers = resolve(questions(), {**rec.answers, **set_values})
     check_combinations({"_answers": new_answers})
-    base = render(base_answers, old_src.path, rec.images, source=old_src.record(), in_process=trust or old_src.builtin)
-    new = render(new_answers, new_src.path, rec.images if keep_pins else None, source=new_src.record(),
-                 in_process=trust or new_src.builtin)
+    base = render(base_answers, old_src.path, rec.images, source=old_src.record(), in_process=trust or old_src.builtin,
+                  pinned_on=rec.pinned_on)
+    pins = rec.images if keep_pins else fresher_pins(rec)
+    new = render(new_answers, new_src.path, pins, source=new_src.record(), in_process=trust or new_src.builtin,
+                 pinned_on={role: day for role, day in rec.pinned_on.items() if role in pins})
     if old_src.version != new_src.version or old_src.spec != new_src.spec:
         notes.append(f"template {old_src.spec} {old_src.version or '(unversioned)'} -> "
                      f"{new_src.spec} {new_src.version or '(unversioned)'}")
     return merge_tree(directory, base, new, rec.rendered_files, notes)
+
+
+def fresher_pins(rec: records.Record) -> dict[str, str]:
+    """The recorded pins seen current no earlier than the catalog's digest for their tag (`dockseal pin` ran
+    after the catalog was made); every other role takes the catalog's digest."""
+    from . import catalog
+
+    cat = catalog.load()
+    keep = {}
+    for role, reference in rec.images.items():
+        known = cat.find(reference)
+        if known is None or rec.pinned_on.get(role, "") >= str(known.observed):
+            keep[role] = reference
+    return keep
 
 
 def merge_tree(directory: Path, base: dict[str, bytes], new: dict[str, bytes], recorded: dict[str, str],

@@ -4,7 +4,9 @@ images pushed with skopeo, and a bearer-token front (tests/registry_fixtures.py)
 from __future__ import annotations
 
 import base64
+import datetime
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -183,6 +185,8 @@ def test_pin_rewrites_only_the_references_in_every_kind_of_file(tmp_path, plain,
     assert main(["pin", *mirror_args(plain.host)]) == 0
     out = capsys.readouterr().out
     expected = {rel: template.format(**pinned_values(layouts)).encode() for rel, template in FILES.items()}
+    today = datetime.date.today().isoformat()  # the record says when each digest was seen current
+    expected[".dockseal.yml"] += f"pinned_on:\n  builder: '{today}'\n  runtime: '{today}'\n".encode()
     assert snapshot(tmp_path) == expected
     assert "wrote Dockerfile" in out and "wrote k8s/kustomization.yaml" in out
 
@@ -404,11 +408,14 @@ def test_new_then_pin_through_a_loopback_mirror_of_the_catalog_repositories(tmp_
     old_runtime = cat["gcr.io/distroless/python3-debian12:nonroot"].ref.digest
     for rel in changed:
         expected = before[rel].decode().replace(old_builder, builder.digest).replace(old_runtime, runtime.digest)
+        if rel == ".dockseal.yml":  # and the dates the new digests were seen current
+            today = datetime.date.today().isoformat()
+            expected = re.sub(r"(?m)^(  (builder|runtime): )'\d{4}-\d\d-\d\d'$", rf"\g<1>'{today}'", expected)
         assert after[rel].decode() == expected
     assert hadolint(service / "Dockerfile") == ""
     monkeypatch.chdir(service)
     capsys.readouterr()
-    main(["check", "."])
+    assert main(["check", "."]) == 0
     report = capsys.readouterr().out
     assert "1 service(s) checked" in report and "[drift]" not in report and "[missing-file]" not in report, report
     assert "[pin-differs]" in report  # registry digests newer than the catalog's are reported, not failed

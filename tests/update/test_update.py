@@ -122,3 +122,29 @@ def test_team_template_hooks_need_trust(tmp_path):
     assert (svc / "hook-ran").read_text() == "yes"
     assert dockseal("check", str(svc)).returncode == 2
     assert dockseal("check", "--trust", str(svc)).returncode == 0
+
+
+def test_update_keeps_registry_pins_newer_than_the_catalog_and_refreshes_stale_ones(tmp_path):
+    """`dockseal pin` may have seen a digest current after the catalog was made: update keeps it. A pin seen
+    before the catalog's observation is stale: update takes the catalog's. check agrees before and after."""
+    from generator.record import with_pinned_on
+
+    svc = new_service(tmp_path / "svc")
+    record = svc / ".dockseal.yml"
+    data = yaml.safe_load(record.read_text())
+    catalog_digest = {role: ref.split("@")[1] for role, ref in data["images"].items()}
+    newer, older = f"sha256:{'1' * 64}", f"sha256:{'2' * 64}"
+    for path in (svc / "Dockerfile", record):
+        path.write_text(path.read_text().replace(catalog_digest["builder"], newer)
+                        .replace(catalog_digest["runtime"], older))
+    record.write_text(with_pinned_on(record.read_text(), {"builder": "2099-01-01", "runtime": "2000-01-01"}))
+    proc = dockseal("check", str(svc), "--format", "json")
+    stale = [f for f in yaml.safe_load(proc.stdout)["findings"] if f["rule"] == "stale-pin" and f["level"] == "error"]
+    assert proc.returncode == 1 and len(stale) == 1 and "runtime" in stale[0]["message"], proc.stdout
+    proc = dockseal("update", str(svc))
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    dockerfile = (svc / "Dockerfile").read_text()
+    assert newer in dockerfile and older not in dockerfile and catalog_digest["runtime"] in dockerfile
+    data = yaml.safe_load(record.read_text())
+    assert data["pinned_on"]["builder"] == "2099-01-01" and data["pinned_on"]["runtime"] != "2000-01-01"
+    assert dockseal("check", str(svc)).returncode == 0
