@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from typing import Callable
 
-from . import __version__
 from .check import Finding
 
 RULES = {
@@ -34,23 +33,12 @@ def as_json(findings: list[Finding], services: int) -> str:
 
 
 def sarif(findings: list[Finding], services: int) -> str:
+    from . import sarif as sarif_log
+
     rule_ids = sorted({f.rule for f in findings} | set(RULES))
     rules = [{"id": rid, "shortDescription": {"text": RULES.get(rid, rid)}} for rid in rule_ids]
-    results = [{
-        "ruleId": f.rule,
-        "ruleIndex": rule_ids.index(f.rule),
-        "level": f.level,
-        "message": {"text": f.message},
-        "locations": [{"physicalLocation": {"artifactLocation": {"uri": f.path},
-                                            "region": {"startLine": max(1, f.line)}}}],
-    } for f in findings]
-    log = {
-        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
-        "version": "2.1.0",
-        "runs": [{"tool": {"driver": {"name": "dockseal", "version": __version__, "rules": rules}},
-                  "results": results}],
-    }
-    return json.dumps(log, indent=2) + "\n"
+    return sarif_log.document(rules, [sarif_log.result(f.rule, rule_ids.index(f.rule), f.level, f.message, f.path,
+                                                       f.line) for f in findings])
 
 
 FORMATS: dict[str, Callable[[list[Finding], int], str]] = {"text": text, "json": as_json, "sarif": sarif}

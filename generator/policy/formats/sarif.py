@@ -3,20 +3,11 @@ with physical locations (file URI and 1-based line and column) for code-scanning
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
-from ... import __version__
+from ... import sarif
 from ..controls import registry
 from ..finding import Finding
 
-SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 _LEVEL = {"error": "error", "warning": "warning", "info": "note"}
-
-
-def _uri(path: str) -> str:
-    p = Path(path)
-    return p.as_posix() if not p.is_absolute() else p.as_uri()
 
 
 def render(findings: list[Finding], files: int) -> str:
@@ -30,22 +21,5 @@ def render(findings: list[Finding], files: int) -> str:
         "properties": {"references": list(c.references), "target": c.target},
     } for c in registry().values()]
     index = {r["id"]: i for i, r in enumerate(rules)}
-    results = [{
-        "ruleId": f.control,
-        "ruleIndex": index[f.control],
-        "level": _LEVEL[f.severity],
-        "message": {"text": f.message},
-        "locations": [{"physicalLocation": {
-            "artifactLocation": {"uri": _uri(f.path)},
-            "region": {"startLine": f.line, "startColumn": f.column},
-        }}],
-    } for f in findings]
-    log = {
-        "$schema": SCHEMA,
-        "version": "2.1.0",
-        "runs": [{
-            "tool": {"driver": {"name": "dockseal", "version": __version__, "rules": rules}},
-            "results": results,
-        }],
-    }
-    return json.dumps(log, indent=2) + "\n"
+    return sarif.document(rules, [sarif.result(f.control, index[f.control], _LEVEL[f.severity], f.message, f.path,
+                                               f.line, f.column) for f in findings])
