@@ -17,6 +17,7 @@ EXPECTED = {
     "go": {"package_manager": "mod", "main_package": ".", "stack_version": "1.24", "port": 8080},
     "rust": {"package_manager": "cargo", "command": ["/app/rust-example"], "port": 8080},
     "static": {"package_manager": "none", "main_package": "./public", "port": 8080},
+    "php": {"package_manager": "composer", "command": ["php-fpm", "--nodaemonize"], "port": 9000, "framework": "none"},
 }
 
 

@@ -11,7 +11,7 @@ from typing import Any, Callable
 import pytest
 import yaml
 
-from . import service
+from . import fastcgi, service
 from .engine import Engine
 
 pytestmark = pytest.mark.e2e
@@ -24,10 +24,14 @@ DATA_VOLUME = "sample-data"
 # runtime stage copies them separately; Go's and Rust's dependencies live in the builder only).
 # A static site has no dependency step (a prebuilt folder); its nginx configuration layer stays.
 INSTALL_STEP = {"python": "pip install --target", "node": "npm ci", "go": "go mod download", "static": None,
-                "rust": "cargo build --release --locked"}
-SHARED_LAYERS = {"python": 2, "node": 2, "go": 1, "static": 2, "rust": 1}
+                "rust": "cargo build --release --locked", "php": "composer install --no-dev"}
+SHARED_LAYERS = {"python": 2, "node": 2, "go": 1, "static": 2, "rust": 1, "php": 3}
 # The sample services declare a writable path; the static stack's are its own (/tmp, /var/cache/nginx).
-DECLARED = {"python": service.WRITABLE, "node": service.WRITABLE, "go": service.WRITABLE, "rust": service.WRITABLE}
+DECLARED = {"python": service.WRITABLE, "node": service.WRITABLE, "go": service.WRITABLE, "rust": service.WRITABLE,
+            "php": f"/tmp,{service.WRITABLE}"}  # php keeps its own /tmp (sessions, uploads)
+# php-fpm speaks FastCGI, not HTTP: its sample is asked the way a web server in front asks it, with a FastCGI
+# request for the front controller (fastcgi.py); php's final image layers are the base, php.ini, the pool file.
+FASTCGI = {"php": "/app/index.php"}
 
 
 @dataclass
@@ -65,6 +69,13 @@ def container(built: Built, engine: Engine) -> service.Container:
     running.remove()
 
 
+def answer(container: service.Container, built: Built, path: str) -> tuple[int, bytes]:
+    """GET `path` once the service answers: HTTP, or FastCGI for the stacks in FASTCGI."""
+    if built.stack in FASTCGI:
+        return fastcgi.wait(container, built.answers["port"], FASTCGI[built.stack], path)
+    return container.wait_http(built.answers["port"], path)
+
+
 def test_image_config(built: Built, engine: Engine) -> None:
     config = service.image_config(engine, built.image)
     a = built.answers
@@ -84,9 +95,9 @@ def test_image_config(built: Built, engine: Engine) -> None:
 
 def test_runs_hardened(container: service.Container, built: Built) -> None:
     a = built.answers
-    status, body = container.wait_http(a["port"], "/")
+    status, body = answer(container, built, "/")
     assert status == 200, body
-    status, body = container.http_get(a["port"], a["health_path"])
+    status, body = answer(container, built, a["health_path"])
     assert status == 200, body
 
     proc = container.status()
@@ -105,7 +116,7 @@ def test_runs_hardened(container: service.Container, built: Built) -> None:
 
 
 def test_healthcheck_reports_healthy(container: service.Container, built: Built) -> None:
-    status, body = container.wait_http(built.answers["port"], built.answers["health_path"])
+    status, body = answer(container, built, built.answers["health_path"])
     assert status == 200, body
     result = container.healthcheck()
     assert result.returncode == 0, result.stdout + result.stderr
