@@ -278,7 +278,7 @@ def _plan_changes(entries: list[Entry], texts: dict[Path, str], kinds: dict[Path
         if entry.status == UPDATED and entry.digest:
             by_file.setdefault(entry.site.path, []).append(references.replacement(entry.site, entry.digest))
     files: dict[str, bytes] = {}
-    for path in {*by_file, *(p for p, k in kinds.items() if k == references.RECORD)}:
+    for path in [*by_file, *(p for p, k in kinds.items() if k == references.RECORD and p not in by_file)]:
         new_text = references.rewrite(texts[path], by_file.get(path, []))
         _verify(path, new_text, kinds[path], expected.get(path, []))
         if kinds[path] == references.RECORD:
