@@ -18,6 +18,7 @@ EXPECTED = {
     "rust": {"package_manager": "cargo", "command": ["/app/rust-example"], "port": 8080},
     "static": {"package_manager": "none", "main_package": "./public", "port": 8080},
     "php": {"package_manager": "composer", "command": ["php-fpm", "--nodaemonize"], "port": 9000, "framework": "none"},
+    "ruby": {"package_manager": "bundler", "command": ["bundle", "exec", "ruby", "app.rb"], "port": 3000},
 }
 
 

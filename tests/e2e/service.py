@@ -43,7 +43,7 @@ def new_example(stack: str, target: Path, *sets: str) -> Path:
 # A source file of each sample, and a comment in its language: appending one is a source-only change.
 SAMPLE_SOURCE = {"python": ("app.py", "# {}"), "node": ("server.js", "// {}"), "go": ("main.go", "// {}"),
                  "static": ("public/index.html", "<!-- {} -->"), "rust": ("src/main.rs", "// {}"),
-                 "php": ("index.php", "// {}")}
+                 "php": ("index.php", "// {}"), "ruby": ("app.rb", "# {}")}
 
 
 def change_source(stack: str, source: Path) -> None:

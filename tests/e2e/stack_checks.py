@@ -24,11 +24,13 @@ DATA_VOLUME = "sample-data"
 # runtime stage copies them separately; Go's and Rust's dependencies live in the builder only).
 # A static site has no dependency step (a prebuilt folder); its nginx configuration layer stays.
 INSTALL_STEP = {"python": "pip install --target", "node": "npm ci", "go": "go mod download", "static": None,
-                "rust": "cargo build --release --locked", "php": "composer install --no-dev"}
-SHARED_LAYERS = {"python": 2, "node": 2, "go": 1, "static": 2, "rust": 1, "php": 3}
+                "rust": "cargo build --release --locked", "php": "composer install --no-dev",
+                "ruby": "bundle install"}
+SHARED_LAYERS = {"python": 2, "node": 2, "go": 1, "static": 2, "rust": 1, "php": 3,
+                 "ruby": 1}  # ruby's runtime copies /app (gems and source) in one layer
 # The sample services declare a writable path; the static stack's are its own (/tmp, /var/cache/nginx).
 DECLARED = {"python": service.WRITABLE, "node": service.WRITABLE, "go": service.WRITABLE, "rust": service.WRITABLE,
-            "php": f"/tmp,{service.WRITABLE}"}  # php keeps its own /tmp (sessions, uploads)
+            "php": f"/tmp,{service.WRITABLE}", "ruby": service.WRITABLE}  # php keeps its own /tmp (sessions, uploads)
 # php-fpm speaks FastCGI, not HTTP: its sample is asked the way a web server in front asks it, with a FastCGI
 # request for the front controller (fastcgi.py); php's final image layers are the base, php.ini, the pool file.
 FASTCGI = {"php": "/app/index.php"}
