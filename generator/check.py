@@ -12,7 +12,9 @@ import fnmatch
 import os
 import re
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from pathlib import Path
+from typing import Callable
 
 from . import catalog, policy_config, refs
 from . import record as records
@@ -47,10 +49,13 @@ def find_services(root: Path) -> list[Path]:
 
 def check_services(directories: list[Path], org: OrgConfig, template: str | None = None, trust: bool = False,
                    full: bool = False) -> list[Finding]:
+    """Every service's findings; a template named by many records is resolved once for the whole run (a local
+    template costs two git calls, a git URL a clone)."""
     findings: list[Finding] = []
+    resolve = lru_cache(maxsize=None)(sources.resolve)
     for directory in directories:
         try:
-            findings.extend(check_service(directory, org, template, trust, full))
+            findings.extend(check_service(directory, org, template, trust, full, resolve))
         except sources.UntrustedTemplate:
             raise
         except DocksealError as err:
@@ -59,11 +64,12 @@ def check_services(directories: list[Path], org: OrgConfig, template: str | None
 
 
 def check_service(directory: Path, org: OrgConfig, template: str | None = None, trust: bool = False,
-                  full: bool = False) -> list[Finding]:
+                  full: bool = False,
+                  resolve: Callable[[str], sources.TemplateSource] = sources.resolve) -> list[Finding]:
     rec = records.load(directory)
-    src = sources.resolve(template or org.template or rec.template["source"])
+    src = resolve(template or org.template or rec.template["source"])
     src.require_trust(trust)
-    team = policy_config.load(directory, org.path)
+    team = policy_config.load(directory, org.path, org=org, record=rec.settings)
     findings = [Finding("record", "note", m, _rel(rec.path)) for m in rec.messages]
     findings += _drift(directory, rec, src, full, org.ignore)
     findings += _pins(directory, rec, team)
@@ -110,9 +116,9 @@ def _drift(directory: Path, rec: records.Record, src: sources.TemplateSource, fu
 
 
 def _record_data(head: str) -> tuple:
-    import yaml
+    from .yamlio import safe_load
 
-    data = yaml.safe_load(head) or {}
+    data = safe_load(head) or {}
     return (data.get("answers"), data.get("images"))
 
 

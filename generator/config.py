@@ -44,11 +44,13 @@ def load(path: Path | None = None) -> OrgConfig:
     """The organisation config (an empty one when there is none); InputError naming the key when invalid."""
     import yaml
 
+    from .yamlio import safe_load
+
     path = path or find()
     if path is None:
         return OrgConfig()
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data = safe_load(path.read_text(encoding="utf-8")) or {}
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as err:
         raise InputError(f"{path}: cannot read the organisation config: {str(err).splitlines()[0]}") from None
     if not isinstance(data, dict):

@@ -11,10 +11,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import refs
 from .errors import InputError, PolicyError
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from .config import OrgConfig
 
 RECORD_FILE = ".dockseal.yml"
 _PREFIX = re.compile(r"^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:[0-9]{1,5})?(/[a-z0-9]+([._-]+[a-z0-9]+)*)*/?$")
@@ -52,8 +57,12 @@ class TeamConfig:
                               "or add the publisher to policy.allowed_registries")
 
 
-def load(directory: Path, org_file: Path | None = None) -> TeamConfig:
-    """The team configuration that applies to files in `directory` (`org_file`: an explicit --config)."""
+def load(directory: Path, org_file: Path | None = None, *, org: OrgConfig | None = None,
+         record: Mapping[str, Any] | None = None) -> TeamConfig:
+    """The team configuration that applies to files in `directory` (`org_file`: an explicit --config).
+
+    `org` (the organisation config already loaded from `org_file`) and `record` (the service's record, already
+    parsed) spare `check --all` reading and parsing both again for every service."""
     from . import catalog
 
     from . import config as org_config
@@ -62,7 +71,8 @@ def load(directory: Path, org_file: Path | None = None) -> TeamConfig:
     config = TeamConfig(tuple(cat.trusted_registries), cat.max_digest_age_days)
     org_file = org_file or org_config.find(directory)
     if org_file is not None:
-        org = org_config.load(org_file)
+        if org is None or org.path != org_file:
+            org = org_config.load(org_file)
         policy = {k: v for k, v in (("allowed_registries", org.allowed_registries),
                                     ("max_digest_age_days", org.max_digest_age_days)) if v is not None}
         config = _apply(config, policy or None, None, str(org_file))
@@ -72,10 +82,11 @@ def load(directory: Path, org_file: Path | None = None) -> TeamConfig:
         if not isinstance(tool, dict):
             raise InputError(f"{pyproject}: [tool.dockseal] must be a table")
         config = _apply(config, tool.get("policy"), tool.get("registries"), f"{pyproject} [tool.dockseal]")
-    record = directory / RECORD_FILE
-    if record.is_file():
-        data = _read_yaml(record)
-        config = _apply(config, data.get("policy"), data.get("registries"), str(record))
+    record_file = directory / RECORD_FILE
+    if record is None and record_file.is_file():
+        record = _read_yaml(record_file)
+    if record is not None:
+        config = _apply(config, record.get("policy"), record.get("registries"), str(record_file))
     return config
 
 
@@ -137,8 +148,10 @@ def _read_toml(path: Path) -> dict[str, Any]:
 def _read_yaml(path: Path) -> dict[str, Any]:
     import yaml
 
+    from .yamlio import safe_load
+
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = safe_load(path.read_text(encoding="utf-8"))
     except (yaml.YAMLError, UnicodeDecodeError) as err:
         raise InputError(f"{path}: not valid YAML ({str(err).splitlines()[0]})") from None
     if data is None:

@@ -7,6 +7,7 @@ reshape the layout, each with a message, and answers that did not exist then tak
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +31,8 @@ class Record:
     rendered_record: str = ""
     messages: list[str] = field(default_factory=list)
     pinned_on: dict[str, str] = field(default_factory=dict)  # role -> ISO date the digest was seen current
+    # the `policy:` and `registries:` sections as written, so the team config needs no second parse of the record
+    settings: dict[str, Any] = field(default_factory=dict)
 
     @property
     def directory(self) -> Path:
@@ -44,9 +47,11 @@ def load(directory: Path, migrations: Path = MIGRATIONS) -> Record:
     """The record in `directory`, migrated to the current layout; InputError (exit 2) when missing or broken."""
     import yaml
 
+    from .yamlio import safe_load
+
     path = directory / RECORD
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = safe_load(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise InputError(f"{path}: no dockseal record here (run `dockseal new` first)") from None
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as err:
@@ -71,7 +76,8 @@ def load(directory: Path, migrations: Path = MIGRATIONS) -> Record:
                   str(rendered.get("fingerprint") or "") if isinstance(rendered, dict) else "",
                   {str(k): str(v) for k, v in files.items()} if isinstance(files, dict) else {},
                   str(rendered.get("record") or "") if isinstance(rendered, dict) else "",
-                  [f"{path}: {m}" for m in messages], {str(k): str(v) for k, v in pinned_on.items()})
+                  [f"{path}: {m}" for m in messages], {str(k): str(v) for k, v in pinned_on.items()},
+                  {k: data[k] for k in ("policy", "registries") if k in data})
 
 
 def _is_date(value: Any) -> bool:
@@ -109,13 +115,11 @@ def with_pinned_on(text: str, dates: dict[str, str]) -> str:
 
 def migrate(data: dict[str, Any], migrations: Path = MIGRATIONS) -> list[str]:
     """Bring `data` (a parsed record) up to the current layout in place; returns what was changed."""
-    import yaml
-
     version = data.get("record_version", 1)
     if not isinstance(version, int) or version < 1:
         raise InputError(f"{RECORD}: record_version must be a whole number >= 1, got {str(version)[:20]!r}")
     messages = []
-    for step in yaml.safe_load(migrations.read_text(encoding="utf-8")).get("steps", []):
+    for step in _steps(migrations.read_text(encoding="utf-8")):
         if version >= step["to"]:
             continue
         answers = data["answers"]
@@ -133,6 +137,14 @@ def migrate(data: dict[str, Any], migrations: Path = MIGRATIONS) -> list[str]:
         version = step["to"]
     data["record_version"] = version
     return messages
+
+
+@lru_cache(maxsize=8)
+def _steps(text: str) -> tuple[dict[str, Any], ...]:
+    """The migration steps of a migrations file's text, parsed once per process (every record reads them)."""
+    from .yamlio import safe_load
+
+    return tuple(safe_load(text).get("steps", []))
 
 
 def missing_keys(record: Record, keys: list[str]) -> list[str]:
