@@ -34,16 +34,27 @@ class _Loader(_Base):  # type: ignore[misc, valid-type]
     """Safe loader whose mappings and sequences carry positions."""
 
 
+_STR = "tag:yaml.org,2002:str"
+
+
+def _construct(loader: _Loader, node: yaml.Node) -> Any:
+    """`loader.construct_object(node, deep=True)`, short-cut for plain strings (most keys and values of a manifest):
+    the safe constructor returns a string scalar's value as it is, so skipping its bookkeeping changes nothing."""
+    if node.tag == _STR and type(node) is yaml.ScalarNode:
+        return node.value
+    return loader.construct_object(node, deep=True)
+
+
 def _mapping(loader: _Loader, node: yaml.MappingNode) -> Iterator[LineDict]:
     data = LineDict()
     data.pos, data.marks = _at(node), {}
     yield data
     loader.flatten_mapping(node)
     for key_node, value_node in node.value:
-        key = loader.construct_object(key_node, deep=True)
+        key = _construct(loader, key_node)
         if not isinstance(key, (str, int, float, bool, type(None))):
             raise yaml.constructor.ConstructorError(None, None, "unhashable mapping key", key_node.start_mark)
-        data[key] = loader.construct_object(value_node, deep=True)
+        data[key] = _construct(loader, value_node)
         data.marks[key] = _at(key_node)
 
 
@@ -52,7 +63,7 @@ def _sequence(loader: _Loader, node: yaml.SequenceNode) -> Iterator[LineList]:
     data.pos, data.marks = _at(node), {}
     yield data
     for i, item in enumerate(node.value):
-        data.append(loader.construct_object(item, deep=True))
+        data.append(_construct(loader, item))
         data.marks[i] = _at(item)
 
 
