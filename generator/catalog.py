@@ -46,11 +46,9 @@ class BaseImage:
 
 
 def _load_yaml(path: Path) -> dict:
-    import yaml
+    from .yamlio import safe_load
 
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    with open(path, encoding="utf-8") as fh:
-        return yaml.load(fh, Loader=loader)  # noqa: S506 - safe loader
+    return safe_load(path.read_text(encoding="utf-8"))
 
 
 @lru_cache(maxsize=None)

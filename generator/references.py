@@ -270,7 +270,9 @@ def _yaml(path: Path, text: str, kind: str) -> list[Site]:
     import yaml
 
     try:
-        documents = list(yaml.compose_all(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)))
+        from .yamlio import SafeLoader
+
+        documents = list(yaml.compose_all(text, Loader=SafeLoader))
     except yaml.YAMLError as err:
         raise InputError(f"{path}: not valid YAML ({str(err).splitlines()[0]})") from None
     sites: list[Site] = []

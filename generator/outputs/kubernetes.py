@@ -239,7 +239,7 @@ def header(ctx: RenderContext, what: str) -> str:
     if what == "kustomization":
         text += f"""
 After the image is pushed, pin it by digest (checkov CKV_K8S_43), e.g. in CI:
-  cd k8s/base && kustomize edit set image {a['image_repository']}=<pushed repo>@sha256:<digest>
+  cd k8s/base && kustomize edit set image {a['image_repository']}=$PUSHED_REPO@$DIGEST   (DIGEST: what the push printed)
 Secrets are files under /run/secrets; create each one with:
   kubectl -n {a['namespace']} create secret generic {a['service_name']}-NAME --from-file=NAME=./secrets/NAME"""
     return text

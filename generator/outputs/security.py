@@ -132,7 +132,8 @@ Expected: the container runtime section passes for this service once the setting
   Official Images (their certificates expired on 2025-08-08 and notary.docker.io shuts down on 2026-12-08), and
   with `DOCKER_CONTENT_TRUST=1` pulls of Official Images fail. Images are signed with Sigstore cosign in CI
   instead; verify before running with
-  `cosign verify {a['image_repository']}@sha256:<digest> --certificate-identity <workflow> --certificate-oidc-issuer <issuer>`.
+  `cosign verify {a['image_repository']}@$DIGEST --certificate-identity "$WORKFLOW" --certificate-oidc-issuer "$ISSUER"`
+  (DIGEST: the pushed image's digest; WORKFLOW and ISSUER: the identity that signed it).
 - **Memory, CPU and process limits on hosts without those cgroup controllers**: the limits in `compose.yaml` need the memory, cpu and
   pids controllers; check with `docker info` (no "WARNING: No ... limit support").
 

@@ -11,7 +11,7 @@ from typing import Any, Iterator
 
 import yaml
 
-_Base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+from ..yamlio import SafeLoader as _Base
 
 
 class LineDict(dict):
