@@ -3,10 +3,10 @@
 
 A seeded generator (bench/audit_corpus.py) writes >= 500 varied Dockerfiles and Kubernetes manifests, good and
 bad. Each tool audits the files it supports in one batch process (hadolint: the Dockerfiles; checkov: both
-frameworks; dockseal: both, once in-process and once as one CLI process), median of --runs for the fast tools
-and one run of checkov. Prints files/second and the ratios, and which hadolint codes and checkov checks fired
-that no dockseal control references. Usage: python3 bench/audit_throughput.py [--runs 3] [--dockerfiles 300]
-[--manifests 250]
+frameworks; dockseal: both, in-process on every available CPU and on one, and as one CLI process), median of
+--runs for the fast tools and one run of checkov. Prints files/second and the ratios, and which hadolint codes
+and checkov checks fired that no dockseal control references.
+Usage: python3 bench/audit_throughput.py [--runs 3] [--dockerfiles 300] [--manifests 250]
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ from audit_corpus import write_corpus  # noqa: E402
 
 from generator.policy import audit_files  # noqa: E402
 from generator.policy.controls import registry  # noqa: E402
+from generator.policy.workers import available_cpus  # noqa: E402
 
 
 def timed(fn) -> tuple[float, object]:
@@ -70,6 +71,7 @@ def main() -> int:
         dockerfiles, manifests = corpus["dockerfile"], corpus["kubernetes"]
         total = len(dockerfiles) + len(manifests)
         ours = [timed(lambda: audit_files([root]))[0] for _ in range(args.runs)]
+        ours_one = [timed(lambda: audit_files([root], jobs=1))[0] for _ in range(args.runs)]
         findings = audit_files([root])
         ours_df = [timed(lambda: audit_files([root / "dockerfiles"]))[0] for _ in range(args.runs)]
         cli = [timed(lambda: run_cli(root))[0] for _ in range(args.runs)]
@@ -80,7 +82,8 @@ def main() -> int:
         t_checkov, failed = timed(lambda: run_checkov(root))
 
     rate = {
-        "dockseal in-process, all files": total / statistics.median(ours),
+        f"dockseal in-process, all files, {available_cpus()} CPU": total / statistics.median(ours),
+        "dockseal in-process, all files, 1 CPU": total / statistics.median(ours_one),
         "dockseal CLI process, all files": total / statistics.median(cli),
         "dockseal in-process, Dockerfiles": len(dockerfiles) / statistics.median(ours_df),
         "hadolint batch, Dockerfiles": len(dockerfiles) / statistics.median(had_times),
@@ -89,13 +92,14 @@ def main() -> int:
     print(f"corpus: {len(dockerfiles)} Dockerfiles + {len(manifests)} Kubernetes manifests = {total} files "
           f"(seeded); {len(registry()) - 1} dockseal controls")
     for name, value in rate.items():
-        print(f"  {name:36} {value:9.1f} files/s")
+        print(f"  {name:40} {value:9.1f} files/s")
     print(f"ratio dockseal/hadolint on Dockerfiles (in-process): "
           f"{rate['dockseal in-process, Dockerfiles'] / rate['hadolint batch, Dockerfiles']:.1f}x")
     print(f"ratio dockseal CLI/checkov on all files: "
           f"{rate['dockseal CLI process, all files'] / rate['checkov batch, all files']:.1f}x")
     print(f"ratio dockseal in-process/checkov on all files: "
-          f"{rate['dockseal in-process, all files'] / rate['checkov batch, all files']:.1f}x")
+          f"{rate[f'dockseal in-process, all files, {available_cpus()} CPU'] / rate['checkov batch, all files']:.1f}x "
+          f"({rate['dockseal in-process, all files, 1 CPU'] / rate['checkov batch, all files']:.1f}x on one CPU)")
     print(f"findings: dockseal {len(findings)}, hadolint {len(had)}, checkov {len(failed)} failed checks")
     referenced = {r for c in registry().values() for r in c.references}
     had_codes = sorted({h["code"] for h in had} - referenced)

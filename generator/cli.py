@@ -176,13 +176,15 @@ def pin(paths: tuple[Path, ...], check: bool, offline: bool, fmt: str, mirrors: 
 @click.option("--dry-run", is_flag=True, help="With --fix: show the diff; write nothing.")
 @click.option("--offline", is_flag=True, help="With --fix: pin from dockseal's catalog only; ask no registry.")
 @click.option("--list", "list_controls", is_flag=True, help="List the controls and exit.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), metavar="N",
+              help="Worker processes (default: one per available CPU; small batches run in one).")
 def audit(paths: tuple[Path, ...], fmt: str, fail_on: str | None, config_file: Path | None, fix: bool,
-          dry_run: bool, offline: bool, list_controls: bool) -> None:
+          dry_run: bool, offline: bool, list_controls: bool, jobs: int | None) -> None:
     """Check Dockerfiles, compose files and Kubernetes manifests under PATHS (default: .) against the controls."""
     from .policy import cli_audit
 
     code = cli_audit.run(list(paths) or [Path(".")], fmt, fail_on, config_file, fix, dry_run, offline,
-                         list_controls)
+                         list_controls, jobs)
     if code:
         raise click.exceptions.Exit(code)
 

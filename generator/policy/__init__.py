@@ -9,13 +9,14 @@ findings fail the run is `failing(findings, config.fail_on)`.
 from __future__ import annotations
 
 import fnmatch
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from functools import partial
 from pathlib import Path
 from typing import Any, Iterable
 
 import yaml
 
-from . import dockerfile as dockerfile_parser
+from . import dockerfile as dockerfile_parser, workers
 from .config import Config
 from .controls import PARSE_ERROR, Control, for_target, registry
 from .finding import Finding, Hit
@@ -23,7 +24,8 @@ from .layers import apply_pragmas, checkov_skips, configure, failing
 from .sources import COMPOSE, DOCKERFILE, KUBERNETES, Source, compose_services, discover, read_text
 from .yamlines import load_all
 
-__all__ = ["Config", "Finding", "Source", "audit_files", "audit_source", "discover", "excluded", "failing", "registry"]
+__all__ = ["Config", "Finding", "Source", "audit_files", "audit_source", "audit_sources", "discover", "excluded",
+           "failing", "registry"]
 
 
 @dataclass(frozen=True)
@@ -107,7 +109,7 @@ def audit_source(source: Source, config: Config | None = None) -> list[Finding]:
         except yaml.YAMLError as err:
             return configure([_yaml_error(path, err)], config)
         raw = _audit_compose(path, docs, ctx) if source.kind == COMPOSE else _audit_kubernetes(path, docs, ctx)
-    return configure(sorted(apply_pragmas(raw, text)), config)
+    return configure(sorted(apply_pragmas(raw, text), key=Finding.sort_key), config)
 
 
 def excluded(path: Path, patterns: tuple[str, ...]) -> bool:
@@ -115,11 +117,16 @@ def excluded(path: Path, patterns: tuple[str, ...]) -> bool:
     return any(fnmatch.fnmatch(text, p) or fnmatch.fnmatch(text, f"*/{p}") for p in patterns)
 
 
-def audit_files(paths: list[Path], config: Config | None = None) -> list[Finding]:
+def audit_sources(sources: list[Source], config: Config | None = None, jobs: int | None = None) -> list[Finding]:
+    """Every finding of `sources`, in their order; a large batch is spread over `jobs` worker processes."""
+    config = config or Config()
+    config = replace(config, allowed_registries=tuple(config.registries))  # the team policy is read once, not per file
+    return workers.flat_map(partial(audit_source, config=config), sources, jobs,
+                            stays=lambda s: s.kind == DOCKERFILE)
+
+
+def audit_files(paths: list[Path], config: Config | None = None, jobs: int | None = None) -> list[Finding]:
     """Discover the auditable files under `paths` and return every finding, sorted by file and line."""
     config = config or Config()
-    out: list[Finding] = []
-    for source in discover([Path(p) for p in paths]):
-        if not excluded(source.path, config.exclude):
-            out += audit_source(source, config)
-    return out
+    sources = [s for s in discover([Path(p) for p in paths]) if not excluded(s.path, config.exclude)]
+    return audit_sources(sources, config, jobs)

@@ -8,7 +8,7 @@ import click
 
 from .. import writer
 from ..errors import InputError
-from . import audit_source, config as audit_config, discover, excluded, failing
+from . import audit_sources, config as audit_config, discover, excluded, failing
 from .controls import registry
 from .formats import FORMATS
 
@@ -19,7 +19,7 @@ def list_text() -> str:
 
 
 def run(paths: list[Path], fmt: str, fail_on: str | None, config_file: Path | None, fix: bool, dry_run: bool,
-        offline: bool, list_controls: bool) -> int:
+        offline: bool, list_controls: bool, jobs: int | None = None) -> int:
     """Returns the exit code: 0 clean (below the threshold), 1 findings at or above it."""
     if list_controls:
         click.echo(list_text(), nl=False)
@@ -44,6 +44,6 @@ def run(paths: list[Path], fmt: str, fail_on: str | None, config_file: Path | No
                 for note in fixing.pin_from_registries(paths):
                     click.echo(f"dockseal: {note}", err=True)
     sources = [s for s in discover(paths) if not excluded(s.path, config.exclude)]
-    findings = [f for source in sources for f in audit_source(source, config)]
+    findings = audit_sources(sources, config, jobs)
     click.echo(FORMATS[fmt](findings, len(sources)), nl=False)
     return 1 if failing(findings, config.fail_on) else 0

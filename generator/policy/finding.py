@@ -20,6 +20,10 @@ class Finding:
     severity: str
     message: str
 
+    def sort_key(self) -> tuple[str, int, int, str, str, str]:
+        """The dataclass order as one tuple: sorting on it is several times faster than the generated __lt__."""
+        return (self.path, self.line, self.column, self.control, self.severity, self.message)
+
     def as_dict(self) -> dict:
         return {"control": self.control, "severity": self.severity, "message": self.message,
                 "path": self.path, "line": self.line, "column": self.column}

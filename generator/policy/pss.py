@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
 from typing import Any, Callable, Iterator, NamedTuple
 
 BASELINE = "baseline"
@@ -124,12 +125,23 @@ class _Pod:
     def security(self) -> dict:
         return _d(self.spec.get("securityContext"))
 
-    def containers(self) -> Iterator[tuple[dict, str]]:
+    def containers(self) -> tuple[tuple[dict, str], ...]:
         """Init, regular and ephemeral containers, in upstream's visiting order, with their paths."""
-        for key in ("initContainers", "containers", "ephemeralContainers"):
-            for i, container in enumerate(_l(self.spec.get(key))):
-                if isinstance(container, dict):
-                    yield container, f"{self.spec_path}.{key}[{i}]"
+        return self._containers
+
+    @cached_property
+    def _containers(self) -> tuple[tuple[dict, str], ...]:
+        # Computed once: every check walks the containers, and the paths are formatted strings.
+        return tuple((container, f"{self.spec_path}.{key}[{i}]")
+                     for key in ("initContainers", "containers", "ephemeralContainers")
+                     for i, container in enumerate(_l(self.spec.get(key))) if isinstance(container, dict))
+
+    @cached_property
+    def security_contexts(self) -> tuple[tuple[dict, str, str], ...]:
+        """(securityContext, its path, who set it) for the pod and each container."""
+        return ((self.security, f"{self.spec_path}.securityContext", "pod"),) + tuple(
+            (_d(c.get("securityContext")), f"{p}.securityContext", f"container {c.get('name')!r}")
+            for c, p in self.containers())
 
     @property
     def windows(self) -> bool:
@@ -153,13 +165,6 @@ class _Check:
             if version >= minimum:
                 chosen = fn
         return chosen
-
-
-def _security_contexts(pod: _Pod) -> list[tuple[dict, str, str]]:
-    """(securityContext, its path, who set it) for the pod and each container."""
-    return [(pod.security, f"{pod.spec_path}.securityContext", "pod")] + [
-        (_d(c.get("securityContext")), f"{p}.securityContext", f"container {c.get('name')!r}")
-        for c, p in pod.containers()]
 
 
 # -- baseline ---------------------------------------------------------------------------------------------
@@ -213,7 +218,7 @@ def _apparmor(pod: _Pod, v: Version) -> list[tuple[str, str]]:
         if str(key).startswith(_APPARMOR_ANNOTATION) and not (
                 value in ("", "runtime/default") or str(value).startswith("localhost/")):
             out.append((f"{pod.metadata_path}.annotations[{key}]", f"AppArmor profile {value!r} is forbidden"))
-    for sc, path, who in _security_contexts(pod):
+    for sc, path, who in pod.security_contexts:
         profile = sc.get("appArmorProfile")
         if isinstance(profile, dict) and profile.get("type") not in ("RuntimeDefault", "Localhost"):
             out.append((f"{path}.appArmorProfile.type",
@@ -228,7 +233,7 @@ _SELINUX_TYPES_1_31 = _SELINUX_TYPES_1_0 | {"container_engine_t"}
 def _selinux(allowed: set[str]) -> Callable[[_Pod, Version], list[tuple[str, str]]]:
     def check(pod: _Pod, v: Version) -> list[tuple[str, str]]:
         out = []
-        for sc, path, who in _security_contexts(pod):
+        for sc, path, who in pod.security_contexts:
             opts = sc.get("seLinuxOptions")
             if not isinstance(opts, dict):
                 continue
@@ -281,7 +286,7 @@ def _seccomp_baseline_1_0(pod: _Pod, v: Version) -> list[tuple[str, str]]:
 
 def _seccomp_baseline_1_19(pod: _Pod, v: Version) -> list[tuple[str, str]]:
     return [(f"{path}.seccompProfile.type", f"{who} must not set seccompProfile.type=Unconfined")
-            for sc, path, who in _security_contexts(pod) if _d(sc.get("seccompProfile")).get("type") == "Unconfined"]
+            for sc, path, who in pod.security_contexts if _d(sc.get("seccompProfile")).get("type") == "Unconfined"]
 
 
 _SYSCTLS = [
@@ -303,7 +308,7 @@ def _sysctls(pod: _Pod, v: Version) -> list[tuple[str, str]]:
 
 def _windows_host_process(pod: _Pod, v: Version) -> list[tuple[str, str]]:
     return [(f"{path}.windowsOptions.hostProcess", f"{who} must not set windowsOptions.hostProcess=true")
-            for sc, path, who in _security_contexts(pod) if _d(sc.get("windowsOptions")).get("hostProcess") is True]
+            for sc, path, who in pod.security_contexts if _d(sc.get("windowsOptions")).get("hostProcess") is True]
 
 
 def _probe_hosts(pod: _Pod, v: Version) -> list[tuple[str, str]]:
@@ -361,7 +366,7 @@ def _run_as_non_root(pod: _Pod, v: Version) -> list[tuple[str, str]]:
 
 def _run_as_user(pod: _Pod, v: Version) -> list[tuple[str, str]]:
     return [(f"{path}.runAsUser", f"{who} must not set runAsUser=0")
-            for sc, path, who in _security_contexts(pod) if sc.get("runAsUser") == 0]
+            for sc, path, who in pod.security_contexts if sc.get("runAsUser") == 0]
 
 
 def _seccomp_restricted(pod: _Pod, v: Version) -> list[tuple[str, str]]:
@@ -426,15 +431,20 @@ CHECKS: tuple[_Check, ...] = (
 )
 
 
-def checks_for(level: str, version: str | Version = "latest") -> list[tuple[_Check, Callable]]:
+def checks_for(level: str, version: str | Version = "latest") -> tuple[tuple[_Check, Callable], ...]:
     """The checks in force at `level` and policy `version`, after restricted overrides of baseline checks."""
     if level not in LEVELS:
         raise ValueError(f"unknown Pod Security level {level!r}; choose one of: {', '.join(LEVELS)}")
-    v = parse_version(version)
+    return _checks_at(level, parse_version(version))
+
+
+@lru_cache(maxsize=None)
+def _checks_at(level: str, v: Version) -> tuple[tuple[_Check, Callable], ...]:
+    """Cached: every pod template of an audit asks for the same one or two selections."""
     wanted = [c for c in CHECKS if c.level == BASELINE or level == RESTRICTED]
     active = [(c, c.at(v)) for c in wanted if c.at(v) is not None]
     overridden = {o for c, _ in active if c.level == RESTRICTED for o in c.overrides}
-    return [(c, fn) for c, fn in active if c.id not in overridden]
+    return tuple((c, fn) for c, fn in active if c.id not in overridden)
 
 
 def evaluate(template_or_spec: PodTemplate | dict, level: str = RESTRICTED,

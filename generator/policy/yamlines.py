@@ -7,7 +7,8 @@ line of the offending field. Built on PyYAML's C parser with the safe constructo
 from __future__ import annotations
 
 import re
-from typing import Any, Iterator
+from functools import lru_cache
+from typing import Any
 
 import yaml
 
@@ -30,62 +31,109 @@ def _at(node: yaml.Node) -> tuple[int, int]:
     return node.start_mark.line + 1, node.start_mark.column + 1
 
 
+_TAGS: dict[tuple[Any, Any, Any], str] = {}  # (node kind, scalar text, implicit flags) -> tag
+_TAGS_MAX, _TAG_TEXT_MAX = 1 << 16, 64
+
+
 class _Loader(_Base):  # type: ignore[misc, valid-type]
-    """Safe loader whose mappings and sequences carry positions."""
+    """Safe loader with a memo of tag resolution.
+
+    Why: the C parser asks the Python resolver for the tag of every scalar (a chain of regular expressions), and
+    a manifest repeats the same keys and short values again and again. The resolver is a pure function of its
+    arguments (no path resolvers are registered), so a memo changes nothing but the time."""
+
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> str:
+        key = (kind, value, implicit)
+        tag = _TAGS.get(key)
+        if tag is None:
+            tag = super().resolve(kind, value, implicit)
+            if len(_TAGS) < _TAGS_MAX and (value is None or len(value) <= _TAG_TEXT_MAX):
+                _TAGS[key] = tag
+        return tag
 
 
-_STR = "tag:yaml.org,2002:str"
+_STR, _MAP, _SEQ = "tag:yaml.org,2002:str", "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"
 
 
-def _construct(loader: _Loader, node: yaml.Node) -> Any:
-    """`loader.construct_object(node, deep=True)`, short-cut for plain strings (most keys and values of a manifest):
-    the safe constructor returns a string scalar's value as it is, so skipping its bookkeeping changes nothing."""
-    if node.tag == _STR and type(node) is yaml.ScalarNode:
-        return node.value
-    return loader.construct_object(node, deep=True)
+class _Builder:
+    """Turns one document's node graph into LineDicts and LineLists by direct recursion.
 
+    Why not the loader's own construct_object: its generator-based bookkeeping costs more than the YAML parse
+    itself on a typical manifest. Everything except plain strings, mappings and sequences (numbers, booleans,
+    null, timestamps, unknown tags: an error) still goes through the safe constructor, and shared nodes
+    (anchors and aliases, even recursive ones) still become one shared object."""
 
-def _mapping(loader: _Loader, node: yaml.MappingNode) -> Iterator[LineDict]:
-    data = LineDict()
-    data.pos, data.marks = _at(node), {}
-    yield data
-    loader.flatten_mapping(node)
-    for key_node, value_node in node.value:
-        key = _construct(loader, key_node)
-        if not isinstance(key, (str, int, float, bool, type(None))):
-            raise yaml.constructor.ConstructorError(None, None, "unhashable mapping key", key_node.start_mark)
-        data[key] = _construct(loader, value_node)
-        data.marks[key] = _at(key_node)
+    def __init__(self, loader: _Loader) -> None:
+        self.loader = loader
+        self.built: dict[int, Any] = {}
 
+    def build(self, node: yaml.Node) -> Any:
+        kind = type(node)
+        if kind is yaml.ScalarNode:
+            return node.value if node.tag == _STR else self.loader.construct_object(node, deep=True)
+        done = self.built.get(id(node))
+        if done is not None:
+            return done
+        if kind is yaml.MappingNode and node.tag == _MAP:
+            return self._mapping(node)
+        if kind is yaml.SequenceNode and node.tag == _SEQ:
+            return self._sequence(node)
+        return self.loader.construct_object(node, deep=True)
 
-def _sequence(loader: _Loader, node: yaml.SequenceNode) -> Iterator[LineList]:
-    data = LineList()
-    data.pos, data.marks = _at(node), {}
-    yield data
-    for i, item in enumerate(node.value):
-        data.append(_construct(loader, item))
-        data.marks[i] = _at(item)
+    def _mapping(self, node: yaml.MappingNode) -> LineDict:
+        data = LineDict()
+        data.pos, data.marks = _at(node), {}
+        self.built[id(node)] = data
+        self.loader.flatten_mapping(node)
+        for key_node, value_node in node.value:
+            key = self.build(key_node)
+            if not isinstance(key, (str, int, float, bool, type(None))):
+                raise yaml.constructor.ConstructorError(None, None, "unhashable mapping key", key_node.start_mark)
+            data[key] = self.build(value_node)
+            data.marks[key] = _at(key_node)
+        return data
 
-
-_Loader.add_constructor("tag:yaml.org,2002:map", _mapping)
-_Loader.add_constructor("tag:yaml.org,2002:seq", _sequence)
+    def _sequence(self, node: yaml.SequenceNode) -> LineList:
+        data = LineList()
+        data.pos, data.marks = _at(node), {}
+        self.built[id(node)] = data
+        for i, item in enumerate(node.value):
+            data.append(self.build(item))
+            data.marks[i] = _at(item)
+        return data
 
 
 def load_all(text: str) -> list[Any]:
     """Every document of a YAML stream (empty documents dropped); raises yaml.YAMLError."""
-    return [doc for doc in yaml.load_all(text, Loader=_Loader) if doc is not None]  # noqa: S506 - safe
+    loader = _Loader(text)
+    try:
+        docs = []
+        while loader.check_node():
+            node = loader.get_node()
+            doc = _Builder(loader).build(node) if node is not None else None
+            if doc is not None:
+                docs.append(doc)
+        return docs
+    finally:
+        loader.dispose()
 
 
 _TOKEN = re.compile(r"\[([^\]]*)\]|([^.\[\]]+)")
 
 
+@lru_cache(maxsize=2048)
+def _keys(field_path: str) -> tuple[tuple[str, int | None], ...]:
+    """The parts of a field path, each with its index value when it could be a list index (cached: controls
+    report the same few paths again and again)."""
+    return tuple((key, int(key) if key.isascii() and key.isdigit() else None)
+                 for key in (plain or bracket for bracket, plain in _TOKEN.findall(field_path)))
+
+
 def locate(root: Any, field_path: str) -> tuple[int, int]:
     """Position of `a.b[0].c[some.key]` under `root`: the deepest part of the path that exists."""
     node, pos = root, getattr(root, "pos", (1, 1))
-    for bracket, plain in _TOKEN.findall(field_path):
-        key: Any = plain if plain else bracket
-        if isinstance(node, LineList) and isinstance(key, str) and key.isdigit():
-            key = int(key)
+    for name, index in _keys(field_path):
+        key: Any = index if index is not None and isinstance(node, LineList) else name
         marks = getattr(node, "marks", None)
         if marks is None or key not in marks:
             break

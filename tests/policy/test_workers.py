@@ -1,0 +1,48 @@
+"""Worker processes change how fast an audit runs, never what it finds."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
+
+from audit_corpus import write_corpus  # noqa: E402
+
+from generator.cli import main  # noqa: E402
+from generator.policy import audit_files, workers  # noqa: E402
+
+
+def _pid_of(item: int) -> list[tuple[int, int]]:
+    return [(item, os.getpid())]
+
+
+def test_order_is_kept_and_items_that_must_stay_stay():
+    items = list(range(400))
+    out = workers.flat_map(_pid_of, items, jobs=2, stays=lambda i: i % 3 == 0)
+    assert [i for i, _ in out] == items
+    assert all(pid == os.getpid() for i, pid in out if i % 3 == 0)
+    if "fork" in __import__("multiprocessing").get_all_start_methods():
+        assert any(pid != os.getpid() for _, pid in out)  # the movable ones were shared with a worker
+
+
+def test_small_batches_stay_in_process():
+    assert {pid for _, pid in workers.flat_map(_pid_of, list(range(100)), jobs=8)} == {os.getpid()}
+
+
+def test_parallel_audit_finds_exactly_what_a_sequential_one_finds(tmp_path, capsys):
+    corpus = write_corpus(tmp_path, 90, 90)  # Dockerfiles stay in this process, manifests go to workers
+    assert len(corpus["dockerfile"]) + len(corpus["kubernetes"]) >= 2 * workers.MIN_ITEMS_PER_WORKER
+    assert audit_files([tmp_path], jobs=2) == audit_files([tmp_path], jobs=1)
+    reports = []
+    for jobs in ("1", "2"):
+        assert main(["audit", "--format", "json", "--fail-on", "none", "--jobs", jobs, str(tmp_path)]) == 0
+        reports.append(json.loads(capsys.readouterr().out))
+    assert reports[0] == reports[1] and reports[0]["findings"]
+
+
+def test_jobs_must_be_positive(tmp_path, capsys):
+    assert main(["audit", "--jobs", "0", str(tmp_path)]) == 2
+    assert "--jobs" in capsys.readouterr().err
