@@ -73,8 +73,10 @@ def test_dockerfile_structure(baked, cid):
     froms = [i for i in parsed if i.cmd == "FROM"]
     assert len(froms) >= 2, "multi-stage"
     digests = {image.pinned for image in cat.images.values()}
-    for instr in froms:
-        assert instr.value[0] in digests, f"FROM {instr.value[0]} is not a catalog tag@digest"
+    stages: set[str] = set()
+    for instr in froms:  # a catalog image by tag and digest, or a stage built above from one
+        assert instr.value[0] in digests | stages, f"FROM {instr.value[0]} is not a catalog tag@digest"
+        stages.update(instr.value[2:3])
     aliases = [i.value[2].lower() for i in froms if len(i.value) == 3]
     assert len(aliases) == len(set(aliases)) == len(froms)
     runtime = parsed[[i.cmd for i in parsed].index("FROM", parsed.index(froms[-1]))::]

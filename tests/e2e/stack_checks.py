@@ -26,8 +26,7 @@ DATA_VOLUME = "sample-data"
 INSTALL_STEP = {"python": "pip install --target", "node": "npm ci", "go": "go mod download", "static": None,
                 "rust": "cargo build --release --locked", "php": "composer install --no-dev",
                 "ruby": "bundle install"}
-SHARED_LAYERS = {"python": 2, "node": 2, "go": 1, "static": 2, "rust": 1, "php": 3,
-                 "ruby": 1}  # ruby's runtime copies /app (gems and source) in one layer
+SHARED_LAYERS = {"python": 2, "node": 2, "go": 1, "static": 2, "rust": 1, "php": 3, "ruby": 2}
 # The sample services declare a writable path; the static stack's are its own (/tmp, /var/cache/nginx).
 DECLARED = {"python": service.WRITABLE, "node": service.WRITABLE, "go": service.WRITABLE, "rust": service.WRITABLE,
             "php": f"/tmp,{service.WRITABLE}", "ruby": service.WRITABLE}  # php keeps its own /tmp (sessions, uploads)
