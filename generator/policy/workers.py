@@ -9,10 +9,9 @@ those items (`stays`); this process works through them, and through whatever the
 
 from __future__ import annotations
 
-import multiprocessing
 import os
+import sys
 import warnings
-from concurrent.futures import ProcessPoolExecutor
 from typing import Callable, Sequence, TypeVar
 
 Item = TypeVar("Item")
@@ -37,8 +36,8 @@ def _run_chunk(task: tuple[Callable, list[tuple[int, Item]]]) -> list[tuple[int,
 def flat_map(fn: Callable[[Item], list[Result]], items: Sequence[Item], jobs: int | None = None,
              stays: Callable[[Item], bool] = lambda item: False) -> list[Result]:
     """`[r for item in items for r in fn(item)]`, in that order, computed by up to `jobs` processes (default:
-    every available CPU), this one included. `fn` must be importable and its results picklable; where fork is not
-    available everything runs here.
+    every available CPU), this one included. `fn` must be importable and its results picklable. Only on Linux:
+    elsewhere fork is unavailable or unsafe (macOS), and everything runs here.
 
     The movable items are queued for the workers in small chunks; this process first does the items that must
     stay, then takes back the chunks no worker has started yet, last first, so every process stays busy to the
@@ -46,8 +45,12 @@ def flat_map(fn: Callable[[Item], list[Result]], items: Sequence[Item], jobs: in
     processes = min(jobs or available_cpus(), len(items) // MIN_ITEMS_PER_WORKER)
     indexed = list(enumerate(items))
     movable = [pair for pair in indexed if not stays(pair[1])]
-    if processes <= 1 or not movable or "fork" not in multiprocessing.get_all_start_methods():
+    if processes <= 1 or not movable or not sys.platform.startswith("linux"):
         return [r for item in items for r in fn(item)]
+    # Imported here: they take longer to import than a small audit takes to run.
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
     size = max(1, len(movable) // (processes * CHUNKS_PER_WORKER))
     chunks = [movable[i:i + size] for i in range(0, len(movable), size)]
     results: dict[int, list] = {}
