@@ -109,7 +109,7 @@ def audit_source(source: Source, config: Config | None = None) -> list[Finding]:
         except yaml.YAMLError as err:
             return configure([_yaml_error(path, err)], config)
         raw = _audit_compose(path, docs, ctx) if source.kind == COMPOSE else _audit_kubernetes(path, docs, ctx)
-    return configure(sorted(apply_pragmas(raw, text), key=Finding.sort_key), config)
+    return configure(sorted(apply_pragmas(raw, text)), config)
 
 
 def excluded(path: Path, patterns: tuple[str, ...]) -> bool:

@@ -4,7 +4,6 @@ configured ignores, severity overrides, and the failure threshold."""
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 from typing import Any, Iterable
 
 from .config import Config
@@ -69,7 +68,7 @@ def configure(findings: Iterable[Finding], config: Config) -> list[Finding]:
         if f.control in config.ignore:
             continue
         level = config.severity.get(f.control)
-        out.append(replace(f, severity=level) if level and level != f.severity else f)
+        out.append(f._replace(severity=level) if level and level != f.severity else f)
     return out
 
 
