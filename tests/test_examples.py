@@ -19,6 +19,8 @@ EXPECTED = {
     "static": {"package_manager": "none", "main_package": "./public", "port": 8080},
     "php": {"package_manager": "composer", "command": ["php-fpm", "--nodaemonize"], "port": 9000, "framework": "none"},
     "ruby": {"package_manager": "bundler", "command": ["bundle", "exec", "ruby", "app.rb"], "port": 3000},
+    "java": {"package_manager": "maven", "stack_version": "21", "command": ["java", "-XX:MaxRAMPercentage=75", "-jar",
+                                                                           "/app/app.jar"], "port": 8080},
 }
 
 

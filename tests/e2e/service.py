@@ -43,7 +43,8 @@ def new_example(stack: str, target: Path, *sets: str) -> Path:
 # A source file of each sample, and a comment in its language: appending one is a source-only change.
 SAMPLE_SOURCE = {"python": ("app.py", "# {}"), "node": ("server.js", "// {}"), "go": ("main.go", "// {}"),
                  "static": ("public/index.html", "<!-- {} -->"), "rust": ("src/main.rs", "// {}"),
-                 "php": ("index.php", "// {}"), "ruby": ("app.rb", "# {}")}
+                 "php": ("index.php", "// {}"), "ruby": ("app.rb", "# {}"),
+                 "java": ("src/main/java/example/App.java", "// {}")}
 
 
 def change_source(stack: str, source: Path) -> None:

@@ -25,11 +25,11 @@ DATA_VOLUME = "sample-data"
 # A static site has no dependency step (a prebuilt folder); its nginx configuration layer stays.
 INSTALL_STEP = {"python": "pip install --target", "node": "npm ci", "go": "go mod download", "static": None,
                 "rust": "cargo build --release --locked", "php": "composer install --no-dev",
-                "ruby": "bundle install"}
-SHARED_LAYERS = {"python": 2, "node": 2, "go": 1, "static": 2, "rust": 1, "php": 3, "ruby": 2}
+                "ruby": "bundle install", "java": "dependency:go-offline"}
+SHARED_LAYERS = {"python": 2, "node": 2, "go": 1, "static": 2, "rust": 1, "php": 3, "ruby": 2, "java": 1}
 # The sample services declare a writable path; the static stack's are its own (/tmp, /var/cache/nginx).
 DECLARED = {"python": service.WRITABLE, "node": service.WRITABLE, "go": service.WRITABLE, "rust": service.WRITABLE,
-            "php": f"/tmp,{service.WRITABLE}", "ruby": service.WRITABLE}  # php keeps its own /tmp (sessions, uploads)
+            "php": f"/tmp,{service.WRITABLE}", "ruby": service.WRITABLE, "java": f"/tmp,{service.WRITABLE}"}  # php keeps its own /tmp (sessions, uploads)
 # php-fpm speaks FastCGI, not HTTP: its sample is asked the way a web server in front asks it, with a FastCGI
 # request for the front controller (fastcgi.py); php's final image layers are the base, php.ini, the pool file.
 FASTCGI = {"php": "/app/index.php"}
@@ -54,7 +54,7 @@ def built(request: pytest.FixtureRequest, engine: Engine, standin_digests: Calla
     source = service.new_example(stack, tmp_path_factory.mktemp(stack) / f"{stack}-sample", *sets)
     service.pin_to_mirror(source, engine)
     froms = service.PINNED_FROM.findall((source / "Dockerfile").read_text())
-    assert len(froms) == 2 and all(digests[f"{name}:{tag}"] == digest for name, tag, digest in froms), froms
+    assert len(froms) >= 2 and all(digests[f"{name}:{tag}"] == digest for name, tag, digest in froms), froms
     record = yaml.safe_load((source / ".dockseal.yml").read_text())
     image = f"localhost/e2e-{stack}:test"
     return Built(stack, source, record["answers"], image, digests, service.build(engine, source, image))

@@ -113,11 +113,14 @@ def _build(recipe: dict[str, Any], layout: Path) -> None:
     shutil.rmtree(work, ignore_errors=True)
     (work / "blobs" / "sha256").mkdir(parents=True)
     rootfs = work / "rootfs.tar"
+    suite = recipe.get("suite", "bookworm")
+    # man1 stays as a directory (empty): OpenJDK's maintainer scripts link its man pages there.
     subprocess.run(
         ["mmdebstrap", "--variant=minbase", "--quiet", '--aptopt=APT::Install-Recommends "false"',
          "--dpkgopt=path-exclude=/usr/share/doc/*", "--dpkgopt=path-exclude=/usr/share/man/*",
-         "--dpkgopt=path-exclude=/usr/share/locale/*", f"--include={','.join(recipe['rootfs'])}",
-         "bookworm", str(rootfs), str(DEBIAN_SOURCES)],
+         "--dpkgopt=path-exclude=/usr/share/locale/*",
+         '--setup-hook=mkdir -p "$1/usr/share/man/man1"', f"--include={','.join(recipe['rootfs'])}",
+         suite, str(rootfs), str(DEBIAN_SOURCES) if suite == "bookworm" else f"deb {_debian_uri()} {suite} main"],
         check=True, capture_output=True, text=True)
     if recipe.get("npm"):
         subprocess.run(["npm", "pack", "--silent", f"npm@{recipe['npm']}"], cwd=work, check=True,
@@ -134,6 +137,14 @@ def _build(recipe: dict[str, Any], layout: Path) -> None:
     (work / "index.json").write_text(json.dumps({"schemaVersion": 2, "manifests": manifests}))
     shutil.rmtree(layout, ignore_errors=True)
     work.rename(layout)
+
+
+def _debian_uri() -> str:
+    """The Debian archive this machine uses (the first `URIs:` of its sources), for suites other than its own."""
+    for line in DEBIAN_SOURCES.read_text().splitlines():
+        if line.startswith("URIs:"):
+            return line.split()[1]
+    raise RuntimeError(f"no URIs: line in {DEBIAN_SOURCES}")
 
 
 def _image(work: Path, name: str, spec: dict[str, Any], source: tarfile.TarFile,
