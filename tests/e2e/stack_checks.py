@@ -21,12 +21,13 @@ pytestmark = pytest.mark.e2e
 DATA_VOLUME = "sample-data"
 # Per stack: the text of its dependency-install step, and how many of the final
 # image's leading layers a source-only change must leave identical (the base, plus the dependencies when the
-# runtime stage copies them separately; Go's and Rust's dependencies live in the builder only).
+# runtime stage copies them separately; Go's and Rust's dependencies live in the builder only; Java's are the
+# dependency, Spring Boot loader and snapshot layers, empty for the sample but copied all the same).
 # A static site has no dependency step (a prebuilt folder); its nginx configuration layer stays.
 INSTALL_STEP = {"python": "pip install --target", "node": "npm ci", "go": "go mod download", "static": None,
                 "rust": "cargo build --release --locked", "php": "composer install --no-dev",
                 "ruby": "bundle install", "java": "dependency:go-offline"}
-SHARED_LAYERS = {"python": 2, "node": 2, "go": 1, "static": 2, "rust": 1, "php": 3, "ruby": 2, "java": 1}
+SHARED_LAYERS = {"python": 2, "node": 2, "go": 1, "static": 2, "rust": 1, "php": 3, "ruby": 2, "java": 4}
 # The sample services declare a writable path; the static stack's are its own (/tmp, /var/cache/nginx).
 DECLARED = {"python": service.WRITABLE, "node": service.WRITABLE, "go": service.WRITABLE, "rust": service.WRITABLE,
             "php": f"/tmp,{service.WRITABLE}", "ruby": service.WRITABLE, "java": f"/tmp,{service.WRITABLE}"}  # php keeps its own /tmp (sessions, uploads)
