@@ -9,6 +9,7 @@ findings fail the run is `failing(findings, config.fail_on)`.
 from __future__ import annotations
 
 import fnmatch
+import sys
 from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
@@ -122,7 +123,7 @@ def audit_sources(sources: list[Source], config: Config | None = None, jobs: int
     config = config or Config()
     config = replace(config, allowed_registries=tuple(config.registries))  # the team policy is read once, not per file
     return workers.flat_map(partial(audit_source, config=config), sources, jobs,
-                            stays=lambda s: s.kind == DOCKERFILE)
+                            stays=lambda s: s.kind == DOCKERFILE and dockerfile_parser.BUILDKIT_MODULE in sys.modules)
 
 
 def audit_files(paths: list[Path], config: Config | None = None, jobs: int | None = None) -> list[Finding]:

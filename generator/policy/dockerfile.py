@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
+import importlib
 import re
 from dataclasses import dataclass, field
+from types import ModuleType
 
-import dockerfile as buildkit
+BUILDKIT_MODULE = "dockerfile"
+
+
+def buildkit() -> ModuleType:
+    """BuildKit's parser (the `dockerfile` package), imported on first use: it is Go, whose runtime starts
+    threads when loaded and does not survive a fork, so an audit forks its workers before loading it when it can."""
+    return importlib.import_module(BUILDKIT_MODULE)
+
 
 _VAR = re.compile(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)(?::?-([^}]*))?\}?")
 
@@ -75,8 +84,8 @@ def substitute(text: str, args: dict[str, str]) -> str:
 def parse(path: str, text: str) -> DockerfileDoc:
     """Parse `text`; raises ValueError (from BuildKit's parser) when it is not a Dockerfile."""
     try:
-        commands = buildkit.parse_string(text)
-    except buildkit.GoParseError as err:
+        commands = buildkit().parse_string(text)
+    except buildkit().GoParseError as err:
         raise ValueError(str(err).strip() or "BuildKit cannot parse it") from None
     instructions = [Instruction(c.cmd.upper(), tuple(c.value), tuple(c.flags), c.json, c.original,
                                 c.start_line, c.end_line) for c in commands]

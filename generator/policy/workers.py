@@ -2,8 +2,8 @@
 manifests audits about as many times faster as there are cores. Small batches stay in-process, where starting
 workers would cost more than it saves.
 
-Some items must stay in this process: the Dockerfile parser is BuildKit's, compiled from Go, and the Go runtime
-(its threads) does not survive a fork, so a forked child that parsed a Dockerfile would hang. The caller names
+Some items may have to stay in this process: the Dockerfile parser is BuildKit's, compiled from Go, and once
+its runtime is loaded here (its threads) a forked child that parsed a Dockerfile would hang. The caller names
 those items (`stays`); this process works through them, and through whatever the workers have not started.
 """
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
 import sys
 from pathlib import Path
 
@@ -46,3 +47,16 @@ def test_parallel_audit_finds_exactly_what_a_sequential_one_finds(tmp_path, caps
 def test_jobs_must_be_positive(tmp_path, capsys):
     assert main(["audit", "--jobs", "0", str(tmp_path)]) == 2
     assert "--jobs" in capsys.readouterr().err
+
+
+def test_a_fresh_process_shares_its_dockerfiles_with_the_workers(tmp_path):
+    """Before BuildKit's Go runtime is loaded, Dockerfiles may go to forked workers: they load it themselves, and
+    the result is the sequential one (a child that inherited a loaded Go runtime would hang instead)."""
+    write_corpus(tmp_path, 150, 10)
+    code = ("import json, sys; from pathlib import Path; from generator.policy import audit_files; "
+            "assert 'dockerfile' not in sys.modules; "
+            "print(json.dumps([list(f) for f in audit_files([Path(sys.argv[1])], jobs=2)]))")
+    proc = subprocess.run([sys.executable, "-c", code, str(tmp_path)], capture_output=True, text=True, timeout=300,
+                          cwd=Path(__file__).resolve().parents[2])
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout) == [list(f) for f in audit_files([tmp_path], jobs=1)]
