@@ -448,8 +448,10 @@ def _checks_at(level: str, v: Version) -> tuple[tuple[_Check, Callable], ...]:
 
 
 def evaluate(template_or_spec: PodTemplate | dict, level: str = RESTRICTED,
-             version: str | Version = "latest") -> list[Violation]:
-    """Every violation of the `level` standard at policy `version` in one pod template (or bare pod spec)."""
+             version: str | Version = "latest", own_level_only: bool = False) -> list[Violation]:
+    """Every violation of the `level` standard at policy `version` in one pod template (or bare pod spec); with
+    `own_level_only`, only those of the checks that belong to `level` itself (restricted without the baseline
+    checks it keeps, which a baseline evaluation reports already)."""
     if isinstance(template_or_spec, PodTemplate):
         t = template_or_spec
         pod = _Pod(t.spec, t.metadata or {}, t.path, t.metadata_path)
@@ -458,6 +460,8 @@ def evaluate(template_or_spec: PodTemplate | dict, level: str = RESTRICTED,
     v = parse_version(version)
     out: list[Violation] = []
     for check, fn in checks_for(level, v):
+        if own_level_only and check.level != level:
+            continue
         for path, message in fn(pod, v):
             out.append(Violation(check.id, check.level, message, path))
     return out

@@ -228,3 +228,23 @@ def test_bad_level_or_version_is_refused():
     with pytest.raises(ValueError):
         pss.evaluate(good_pod()["spec"], "restricted", "one")
     assert pss.parse_version("v1.99") == pss.LATEST
+
+
+def test_own_level_only_is_the_level_filter_of_a_full_evaluation():
+    """The audit's restricted control skips the baseline checks; what it reports must not change."""
+    import random
+    import sys
+    from pathlib import Path
+
+    import yaml
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
+    from audit_corpus import manifest  # noqa: E402  (the benchmark's varied, mostly non-compliant workloads)
+
+    rng = random.Random(7)
+    docs = [d for n in range(120) for d in yaml.safe_load_all(manifest(rng, n)) if d]
+    for doc in docs:
+        for template in pss.pod_specs(doc):
+            for level in pss.LEVELS:
+                full = [v for v in pss.evaluate(template, level) if v.level == level]
+                assert pss.evaluate(template, level, own_level_only=True) == full

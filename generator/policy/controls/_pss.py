@@ -11,6 +11,5 @@ from ._k8s import hit
 
 def violations(obj: dict, level: str, version: str) -> Iterator[Hit]:
     for template in pss.pod_specs(obj):
-        for v in pss.evaluate(template, level, version):
-            if v.level == level:
-                yield hit(obj, v.field_path, f"{template.kind} {template.name}: {v.check_id}: {v.message}")
+        for v in pss.evaluate(template, level, version, own_level_only=True):
+            yield hit(obj, v.field_path, f"{template.kind} {template.name}: {v.check_id}: {v.message}")
