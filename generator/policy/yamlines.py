@@ -53,6 +53,7 @@ class _Loader(_Base):  # type: ignore[misc, valid-type]
 
 
 _STR, _MAP, _SEQ = "tag:yaml.org,2002:str", "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"
+_SCALAR = yaml.ScalarNode
 
 
 class _Builder:
@@ -80,26 +81,39 @@ class _Builder:
             return self._sequence(node)
         return self.loader.construct_object(node, deep=True)
 
+    # The loops below inline build() for plain strings, most keys and values of a manifest.
+
     def _mapping(self, node: yaml.MappingNode) -> LineDict:
         data = LineDict()
         data.pos, data.marks = _at(node), {}
+        marks = data.marks
         self.built[id(node)] = data
         self.loader.flatten_mapping(node)
         for key_node, value_node in node.value:
-            key = self.build(key_node)
-            if not isinstance(key, (str, int, float, bool, type(None))):
-                raise yaml.constructor.ConstructorError(None, None, "unhashable mapping key", key_node.start_mark)
-            data[key] = self.build(value_node)
-            data.marks[key] = _at(key_node)
+            if type(key_node) is _SCALAR and key_node.tag == _STR:
+                key = key_node.value
+            else:
+                key = self.build(key_node)
+                if not isinstance(key, (str, int, float, bool, type(None))):
+                    raise yaml.constructor.ConstructorError(None, None, "unhashable mapping key",
+                                                            key_node.start_mark)
+            if type(value_node) is _SCALAR and value_node.tag == _STR:
+                data[key] = value_node.value
+            else:
+                data[key] = self.build(value_node)
+            mark = key_node.start_mark
+            marks[key] = (mark.line + 1, mark.column + 1)
         return data
 
     def _sequence(self, node: yaml.SequenceNode) -> LineList:
         data = LineList()
         data.pos, data.marks = _at(node), {}
+        marks = data.marks
         self.built[id(node)] = data
         for i, item in enumerate(node.value):
-            data.append(self.build(item))
-            data.marks[i] = _at(item)
+            data.append(item.value if type(item) is _SCALAR and item.tag == _STR else self.build(item))
+            mark = item.start_mark
+            marks[i] = (mark.line + 1, mark.column + 1)
         return data
 
 
