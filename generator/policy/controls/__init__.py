@@ -14,8 +14,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Callable
 
-import yaml
-
+from ...yamlio import safe_load
 from . import (ds001_from_unpinned, ds002_untrusted_registry, ds003_root_user, ds004_user_not_numeric,
                ds005_no_healthcheck, ds006_add_instead_of_copy, ds007_relative_workdir,
                ds008_shell_form_entrypoint, ds009_secret_in_arg_env, ds010_tls_verification_off,
@@ -62,8 +61,7 @@ class Control:
 
 @lru_cache(maxsize=None)
 def metadata() -> dict[str, dict]:
-    with open(META_FILE, encoding="utf-8") as fh:
-        return yaml.safe_load(fh)["controls"]
+    return safe_load(META_FILE.read_text(encoding="utf-8"))["controls"]
 
 
 def _control(cid: str, target: str, check: Callable | None) -> Control:
@@ -82,5 +80,7 @@ def registry() -> dict[str, Control]:
     return out
 
 
-def for_target(target: str) -> list[Control]:
-    return [c for c in registry().values() if c.target == target]
+@lru_cache(maxsize=None)
+def for_target(target: str) -> tuple[Control, ...]:
+    """The controls that check `target` files, in catalog order (asked once per audited file)."""
+    return tuple(c for c in registry().values() if c.target == target)
