@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
@@ -17,6 +18,7 @@ from generator.policy import audit_files, workers  # noqa: E402
 
 
 def _pid_of(item: int) -> list[tuple[int, int]]:
+    time.sleep(0.0005)  # long enough that a worker starts before this process has taken every chunk
     return [(item, os.getpid())]
 
 
@@ -60,3 +62,31 @@ def test_a_fresh_process_shares_its_dockerfiles_with_the_workers(tmp_path):
                           cwd=Path(__file__).resolve().parents[2])
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout) == [list(f) for f in audit_files([tmp_path], jobs=1)]
+
+
+def _dies_in_a_worker(item: int) -> list[int]:
+    if os.getpid() != _PARENT:
+        os._exit(3)
+    return [item]
+
+
+_PARENT = os.getpid()
+
+
+def test_what_a_dead_worker_did_not_send_is_computed_here():
+    assert workers.flat_map(_dies_in_a_worker, list(range(300)), jobs=2) == list(range(300))
+
+
+def _fails_on_7(item: int) -> list[int]:
+    if item == 7:
+        raise ValueError("item 7")
+    return [item]
+
+
+def test_an_error_surfaces_in_the_caller():
+    try:
+        workers.flat_map(_fails_on_7, list(range(300)), jobs=2)
+    except ValueError as err:
+        assert str(err) == "item 7"
+    else:
+        raise AssertionError("no error")
