@@ -9,6 +9,15 @@ from ..finding import Hit
 from ..yamlines import locate
 
 NO_PROBES_KINDS = {"Job", "CronJob"}  # run-to-completion pods need no readiness or liveness probe
+_last: list[Any] = [None, ()]  # the object asked about last (held, so its id cannot be reused) and its templates
+
+
+def templates(obj: Any) -> tuple[pss.PodTemplate, ...]:
+    """`pss.pod_specs(obj)`, remembered for the last object: an audit runs every Kubernetes control on one
+    object before the next, and each control asks for the same templates."""
+    if _last[0] is not obj:
+        _last[:] = [obj, tuple(pss.pod_specs(obj))]
+    return _last[1]
 
 
 def hit(obj: Any, field_path: str, message: str) -> Hit:

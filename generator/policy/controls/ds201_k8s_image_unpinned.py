@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from .. import pss
 from ..finding import Hit
-from ._k8s import containers, hit
+from ._k8s import containers, hit, templates
 from ._util import unpinned_reason
 
 ID = "DS201"
@@ -14,7 +13,7 @@ TARGET = "kubernetes"
 
 
 def check(obj: dict) -> Iterator[Hit]:
-    for template in pss.pod_specs(obj):
+    for template in templates(obj):
         for c, path in containers(template):
             reason = unpinned_reason(str(c.get("image", "")))
             if reason:

@@ -4,16 +4,15 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from .. import pss
 from ..finding import Hit
-from ._k8s import containers, hit
+from ._k8s import containers, hit, templates
 
 ID = "DS202"
 TARGET = "kubernetes"
 
 
 def check(obj: dict) -> Iterator[Hit]:
-    for template in pss.pod_specs(obj):
+    for template in templates(obj):
         for c, path in containers(template):
             if c.get("imagePullPolicy") != "Always":
                 yield hit(obj, f"{path}.imagePullPolicy",

@@ -4,16 +4,15 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from .. import pss
 from ..finding import Hit
-from ._k8s import containers, hit, sc
+from ._k8s import containers, hit, sc, templates
 
 ID = "DS203"
 TARGET = "kubernetes"
 
 
 def check(obj: dict) -> Iterator[Hit]:
-    for template in pss.pod_specs(obj):
+    for template in templates(obj):
         for c, path in containers(template):
             if sc(c).get("readOnlyRootFilesystem") is not True:
                 yield hit(obj, f"{path}.securityContext.readOnlyRootFilesystem",

@@ -4,16 +4,15 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from .. import pss
 from ..finding import Hit
-from ._k8s import containers, hit
+from ._k8s import containers, hit, templates
 
 ID = "DS204"
 TARGET = "kubernetes"
 
 
 def check(obj: dict) -> Iterator[Hit]:
-    for template in pss.pod_specs(obj):
+    for template in templates(obj):
         for c, path in containers(template):
             res = c.get("resources") if isinstance(c.get("resources"), dict) else {}
             missing = [f"{kind}.{what}" for kind in ("requests", "limits") for what in ("cpu", "memory")

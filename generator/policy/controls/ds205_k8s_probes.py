@@ -4,16 +4,15 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from .. import pss
 from ..finding import Hit
-from ._k8s import NO_PROBES_KINDS, hit
+from ._k8s import NO_PROBES_KINDS, hit, templates
 
 ID = "DS205"
 TARGET = "kubernetes"
 
 
 def check(obj: dict) -> Iterator[Hit]:
-    for template in pss.pod_specs(obj):
+    for template in templates(obj):
         if template.kind in NO_PROBES_KINDS:
             continue
         items = template.spec.get("containers")

@@ -4,16 +4,15 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from .. import pss
 from ..finding import Hit
-from ._k8s import hit
+from ._k8s import hit, templates
 
 ID = "DS206"
 TARGET = "kubernetes"
 
 
 def check(obj: dict) -> Iterator[Hit]:
-    for template in pss.pod_specs(obj):
+    for template in templates(obj):
         if template.spec.get("automountServiceAccountToken") is not False:
             yield hit(obj, f"{template.path}.automountServiceAccountToken",
                       f"{template.kind} {template.name}: automountServiceAccountToken is not false")

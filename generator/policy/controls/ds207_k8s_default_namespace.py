@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from .. import pss
 from ..finding import Hit
-from ._k8s import hit
+from ._k8s import hit, templates
 
 ID = "DS207"
 TARGET = "kubernetes"
@@ -14,5 +13,5 @@ TARGET = "kubernetes"
 
 def check(obj: dict) -> Iterator[Hit]:
     metadata = obj.get("metadata") if isinstance(obj.get("metadata"), dict) else {}
-    if metadata.get("namespace") == "default" and any(True for _ in pss.pod_specs(obj)):
+    if metadata.get("namespace") == "default" and templates(obj):
         yield hit(obj, "metadata.namespace", f"{obj.get('kind')} {metadata.get('name')} is in the default namespace")

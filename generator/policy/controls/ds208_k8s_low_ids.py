@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from .. import pss
 from ..finding import Hit
-from ._k8s import containers, hit, sc
+from ._k8s import containers, hit, sc, templates
 
 ID = "DS208"
 TARGET = "kubernetes"
@@ -14,7 +13,7 @@ MINIMUM = 10000
 
 
 def check(obj: dict) -> Iterator[Hit]:
-    for template in pss.pod_specs(obj):
+    for template in templates(obj):
         pod = sc(template.spec)
         for c, path in containers(template):
             for key in ("runAsUser", "runAsGroup"):

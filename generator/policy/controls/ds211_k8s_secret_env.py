@@ -4,16 +4,15 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from .. import pss
 from ..finding import Hit
-from ._k8s import containers, hit
+from ._k8s import containers, hit, templates
 
 ID = "DS211"
 TARGET = "kubernetes"
 
 
 def check(obj: dict) -> Iterator[Hit]:
-    for template in pss.pod_specs(obj):
+    for template in templates(obj):
         for c, path in containers(template):
             for i, env in enumerate(c.get("env") if isinstance(c.get("env"), list) else []):
                 if isinstance(env, dict) and isinstance(env.get("valueFrom"), dict) \
