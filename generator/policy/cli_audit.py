@@ -6,7 +6,6 @@ from pathlib import Path
 
 import click
 
-from .. import writer
 from ..errors import InputError
 from . import audit_sources, config as audit_config, discover, excluded, failing
 from .controls import registry
@@ -28,6 +27,7 @@ def run(paths: list[Path], fmt: str, fail_on: str | None, config_file: Path | No
         raise InputError("--dry-run and --offline only apply to --fix")
     config = audit_config.load(config_file).with_fail_on(fail_on)
     if fix:
+        from .. import writer  # only --fix writes: the audit alone does not load the writer
         from . import fix as fixing
 
         result = fixing.plan(discover(paths))
