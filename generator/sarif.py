@@ -6,14 +6,17 @@ Code-scanning services accept one shape; building it in one place keeps both com
 from __future__ import annotations
 
 import json
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from . import __version__
+from .jsontext import records
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 
 
+@lru_cache(maxsize=4096)
 def uri(path: str) -> str:
     """A relative path as written (posix), an absolute one as a file:// URI."""
     p = Path(path)
@@ -30,7 +33,9 @@ def result(rule_id: str, rule_index: int, level: str, message: str, path: str, l
 
 
 def document(rules: list[dict[str, Any]], results: list[dict[str, Any]]) -> str:
-    log = {"$schema": SCHEMA, "version": "2.1.0",
-           "runs": [{"tool": {"driver": {"name": "dockseal", "version": __version__, "rules": rules}},
-                     "results": results}]}
-    return json.dumps(log, indent=2) + "\n"
+    """{"$schema", "version", "runs": [{"tool": {"driver": {name, version, rules}}, "results"}]}, with a rule and
+    a result a line (generator.jsontext)."""
+    driver = f'"name": "dockseal", "version": {json.dumps(__version__)}, "rules": {records(rules, 6)}'
+    return (f'{{\n  "$schema": {json.dumps(SCHEMA)},\n  "version": "2.1.0",\n  "runs": [\n    {{\n'
+            f'      "tool": {{"driver": {{{driver}}}}},\n'
+            f'      "results": {records(results, 6)}\n    }}\n  ]\n}}\n')
