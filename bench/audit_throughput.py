@@ -5,7 +5,8 @@ A seeded generator (bench/audit_corpus.py) writes >= 500 varied Dockerfiles and 
 bad. Each tool audits the files it supports in one batch process (hadolint: the Dockerfiles; checkov: both
 frameworks; dockseal: both, in-process on every available CPU and on one, and as one CLI process), median of
 --runs for the fast tools and one run of checkov. Prints files/second and the ratios, and which hadolint codes
-and checkov checks fired that no dockseal control references.
+and checkov checks fired that no dockseal control references. Both CLIs are also timed on one file, their
+start-up, to give the per-file rate with start-up left out (a batch's time minus the start-up).
 Usage: python3 bench/audit_throughput.py [--runs 3] [--dockerfiles 300] [--manifests 250]
 """
 
@@ -80,6 +81,11 @@ def main() -> int:
             t, had = timed(lambda: run_hadolint(dockerfiles))
             had_times.append(t)
         t_checkov, failed = timed(lambda: run_checkov(root))
+        one = root / "one"
+        one.mkdir()
+        (one / "Dockerfile").write_text(dockerfiles[0].read_text())
+        start_cli = statistics.median(timed(lambda: run_cli(one))[0] for _ in range(args.runs))
+        start_checkov = timed(lambda: run_checkov(one))[0]
 
     rate = {
         f"dockseal in-process, all files, {available_cpus()} CPU": total / statistics.median(ours),
@@ -100,6 +106,11 @@ def main() -> int:
     print(f"ratio dockseal in-process/checkov on all files: "
           f"{rate[f'dockseal in-process, all files, {available_cpus()} CPU'] / rate['checkov batch, all files']:.1f}x "
           f"({rate['dockseal in-process, all files, 1 CPU'] / rate['checkov batch, all files']:.1f}x on one CPU)")
+    marginal_cli = total / max(statistics.median(cli) - start_cli, 1e-9)
+    marginal_checkov = total / max(t_checkov - start_checkov, 1e-9)
+    print(f"start-up (one file): dockseal CLI {start_cli:.2f} s, checkov {start_checkov:.2f} s; per-file rate "
+          f"without it: dockseal CLI {marginal_cli:.0f} files/s, checkov {marginal_checkov:.1f} files/s, "
+          f"ratio {marginal_cli / marginal_checkov:.1f}x")
     print(f"findings: dockseal {len(findings)}, hadolint {len(had)}, checkov {len(failed)} failed checks")
     referenced = {r for c in registry().values() for r in c.references}
     had_codes = sorted({h["code"] for h in had} - referenced)
