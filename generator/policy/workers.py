@@ -83,7 +83,12 @@ def flat_map(fn: Callable[[Item], list[Result]], items: Sequence[Item], jobs: in
     try:
         for _ in range(processes - 1):
             out_r, out_w = os.pipe()
-            pid = os.fork()
+            try:
+                pid = os.fork()
+            except OSError:  # no more processes to be had (a process limit): fewer of them share the work
+                os.close(out_r)
+                os.close(out_w)
+                break
             if pid == 0:
                 os.close(out_r)
                 _worker(fn, items, chunks, queue, out_w)

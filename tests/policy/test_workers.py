@@ -90,3 +90,11 @@ def test_an_error_surfaces_in_the_caller():
         assert str(err) == "item 7"
     else:
         raise AssertionError("no error")
+
+
+def test_without_a_process_to_fork_the_work_is_done_here(monkeypatch):
+    def no_fork() -> int:
+        raise BlockingIOError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(os, "fork", no_fork)
+    assert workers.flat_map(_pid_of, list(range(300)), jobs=4) == [(i, os.getpid()) for i in range(300)]
