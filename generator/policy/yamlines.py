@@ -16,19 +16,21 @@ from ..yamlio import SafeLoader as _Base
 
 
 class LineDict(dict):
-    """A mapping with `pos` (its own start) and `marks` (key -> position of the key)."""
+    """A mapping with `pos` (its own start) and `marks` (key -> start mark of the key: use `pos()`)."""
 
     __slots__ = ("pos", "marks")
 
 
 class LineList(list):
-    """A sequence with `pos` and `marks` (index -> position of the item)."""
+    """A sequence with `pos` and `marks` (index -> start mark of the item)."""
 
     __slots__ = ("pos", "marks")
 
 
-def _at(node: yaml.Node) -> tuple[int, int]:
-    return node.start_mark.line + 1, node.start_mark.column + 1
+def _at(mark: Any) -> tuple[int, int]:
+    """1-based (line, column) of a parser mark. Why marks are kept and turned into positions only here: most
+    keys are never reported, and the parser has made each mark already."""
+    return mark.line + 1, mark.column + 1
 
 
 _TAGS: dict[tuple[Any, Any, Any], str] = {}  # (node kind, scalar text, implicit flags) -> tag
@@ -93,7 +95,7 @@ class _Builder:
 
     def _mapping(self, node: yaml.MappingNode) -> LineDict:
         data = LineDict()
-        data.pos, data.marks = _at(node), {}
+        data.pos, data.marks = node.start_mark, {}
         marks = data.marks
         self.built[id(node)] = data
         self.loader.flatten_mapping(node)
@@ -109,19 +111,17 @@ class _Builder:
                 data[key] = value_node.value
             else:
                 data[key] = self.build(value_node)
-            mark = key_node.start_mark
-            marks[key] = (mark.line + 1, mark.column + 1)
+            marks[key] = key_node.start_mark
         return data
 
     def _sequence(self, node: yaml.SequenceNode) -> LineList:
         data = LineList()
-        data.pos, data.marks = _at(node), {}
+        data.pos, data.marks = node.start_mark, {}
         marks = data.marks
         self.built[id(node)] = data
         for i, item in enumerate(node.value):
             data.append(item.value if type(item) is _SCALAR and item.tag == _STR else self.build(item))
-            mark = item.start_mark
-            marks[i] = (mark.line + 1, mark.column + 1)
+            marks[i] = item.start_mark
         return data
 
 
@@ -153,19 +153,18 @@ def _keys(field_path: str) -> tuple[tuple[str, int | None], ...]:
 
 def locate(root: Any, field_path: str) -> tuple[int, int]:
     """Position of `a.b[0].c[some.key]` under `root`: the deepest part of the path that exists."""
-    node, pos = root, getattr(root, "pos", (1, 1))
+    node, mark = root, getattr(root, "pos", None)
     for name, index in _keys(field_path):
         key: Any = index if index is not None and isinstance(node, LineList) else name
         marks = getattr(node, "marks", None)
         if marks is None or key not in marks:
             break
-        pos, node = marks[key], node[key]
-    return pos
+        mark, node = marks[key], node[key]
+    return _at(mark) if mark is not None else (1, 1)
 
 
 def pos(node: Any, key: Any = None) -> tuple[int, int]:
     """Position of `key` in `node` (or of `node` itself)."""
     marks = getattr(node, "marks", {})
-    if key is not None and key in marks:
-        return marks[key]
-    return getattr(node, "pos", (1, 1))
+    mark = marks[key] if key is not None and key in marks else getattr(node, "pos", None)
+    return _at(mark) if mark is not None else (1, 1)
