@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from types import ModuleType
 
 BUILDKIT_MODULE = "dockerfile"
@@ -29,9 +30,10 @@ class Instruction:
     line: int           # 1-based first line
     end_line: int
 
-    @property
+    @cached_property
     def text(self) -> str:
-        """The arguments as one string (shell form as written; exec form joined by spaces)."""
+        """The arguments as one string (shell form as written; exec form joined by spaces). Cached: most
+        Dockerfile controls read every RUN's text."""
         return " ".join(self.args)
 
 
