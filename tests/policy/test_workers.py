@@ -98,3 +98,41 @@ def test_without_a_process_to_fork_the_work_is_done_here(monkeypatch):
 
     monkeypatch.setattr(os, "fork", no_fork)
     assert workers.flat_map(_pid_of, list(range(300)), jobs=4) == [(i, os.getpid()) for i in range(300)]
+
+
+def test_the_queue_fits_one_atomic_pipe_write():
+    import select
+
+    assert workers._MAX_CHUNKS * workers._CHUNK_NUMBER.size <= select.PIPE_BUF
+
+
+def _slow_in_a_worker(item: int) -> list[int]:
+    if os.getpid() != _PARENT:
+        time.sleep(0.05)
+    return [item]
+
+
+def _children_left() -> bool:
+    try:
+        return os.waitpid(-1, os.WNOHANG) == (0, 0)
+    except ChildProcessError:
+        return False
+
+
+def test_an_interrupt_kills_and_reaps_the_workers_and_closes_their_pipes():
+    import signal
+
+    fds = set(os.listdir("/proc/self/fd"))
+    signal.setitimer(signal.ITIMER_REAL, 0.2)
+    previous = signal.signal(signal.SIGALRM, signal.default_int_handler)  # a Ctrl-C while this process waits
+    try:
+        workers.flat_map(_slow_in_a_worker, list(range(400)), jobs=3)
+    except KeyboardInterrupt:
+        pass
+    else:
+        raise AssertionError("not interrupted")
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+    assert not _children_left()
+    assert set(os.listdir("/proc/self/fd")) == fds
