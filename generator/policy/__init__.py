@@ -20,6 +20,7 @@ import yaml
 from . import dockerfile as dockerfile_parser, workers
 from .config import Config
 from .controls import PARSE_ERROR, Control, for_target, registry
+from .controls._k8s import auditing
 from .finding import Finding, Hit
 from .layers import apply_pragmas, checkov_skips, configure, failing
 from .sources import COMPOSE, DOCKERFILE, KUBERNETES, Source, compose_services, discover, read_text
@@ -82,8 +83,9 @@ def _audit_kubernetes(path: str, docs: list[Any], ctx: _Context) -> list[Finding
         if not isinstance(obj, dict):
             continue
         skipped = checkov_skips(obj)
-        out += [_finding(path, c, h) for c in controls if not _honours_checkov_skip(c, skipped)
-                for h in _run(c, ctx, obj)]
+        with auditing(obj):
+            out += [_finding(path, c, h) for c in controls if not _honours_checkov_skip(c, skipped)
+                    for h in _run(c, ctx, obj)]
     return out
 
 

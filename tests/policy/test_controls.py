@@ -48,3 +48,15 @@ def test_module_names_follow_ids():
 
 def test_hardened_compose_service_is_clean(tmp_path):
     assert controls_found(tmp_path, "compose", GOOD_SERVICE) == set()
+
+
+def test_pod_templates_are_shared_only_while_the_audit_runs_on_the_object():
+    from generator.policy.controls import ds206_k8s_sa_token
+    from generator.policy.controls._k8s import auditing, templates
+
+    pod = {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"}, "spec": {"containers": [{"name": "c"}]}}
+    with auditing(pod):
+        assert templates(pod) is templates(pod)
+    assert list(ds206_k8s_sa_token.check(pod))
+    pod["kind"] = "ConfigMap"  # the same object, changed after its audit: nothing remembered of it
+    assert templates(pod) == () and not list(ds206_k8s_sa_token.check(pod))

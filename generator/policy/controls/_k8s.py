@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from typing import Any, Iterator
 
 from .. import pss
@@ -9,15 +10,25 @@ from ..finding import Hit
 from ..yamlines import locate
 
 NO_PROBES_KINDS = {"Job", "CronJob"}  # run-to-completion pods need no readiness or liveness probe
-_last: list[Any] = [None, ()]  # the object asked about last (held, so its id cannot be reused) and its templates
+_auditing: list[Any] = [None, ()]  # the object the controls are running on, and its pod templates
+
+
+@contextmanager
+def auditing(obj: Any) -> Iterator[None]:
+    """While every Kubernetes control runs on `obj` in turn (the audit changes nothing meanwhile), its pod
+    templates are found once and shared; outside this, `templates` finds them afresh each time."""
+    _auditing[:] = [obj, tuple(pss.pod_specs(obj))]
+    try:
+        yield
+    finally:
+        _auditing[:] = [None, ()]
 
 
 def templates(obj: Any) -> tuple[pss.PodTemplate, ...]:
-    """`pss.pod_specs(obj)`, remembered for the last object: an audit runs every Kubernetes control on one
-    object before the next, and each control asks for the same templates."""
-    if _last[0] is not obj:
-        _last[:] = [obj, tuple(pss.pod_specs(obj))]
-    return _last[1]
+    """`pss.pod_specs(obj)` as a tuple (shared while the audit runs on `obj`, see `auditing`)."""
+    if _auditing[0] is obj:
+        return _auditing[1]
+    return tuple(pss.pod_specs(obj))
 
 
 def hit(obj: Any, field_path: str, message: str) -> Hit:
