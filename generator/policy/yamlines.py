@@ -16,13 +16,14 @@ from ..yamlio import SafeLoader as _Base
 
 
 class LineDict(dict):
-    """A mapping with `pos` (its own start) and `marks` (key -> start mark of the key: use `pos()`)."""
+    """A mapping with `pos` (its own start mark) and `marks` (key -> start mark of the key); `pos()` and `locate()`
+    turn them into (line, column)."""
 
     __slots__ = ("pos", "marks")
 
 
 class LineList(list):
-    """A sequence with `pos` and `marks` (index -> start mark of the item)."""
+    """A sequence with `pos` (its own start mark) and `marks` (index -> start mark of the item)."""
 
     __slots__ = ("pos", "marks")
 
