@@ -71,3 +71,16 @@ def checkov_summary(directory: Path, framework: str) -> tuple[dict, list[dict]]:
                for key in ("passed", "failed", "skipped", "resource_count", "parsing_errors")}
     failed = [f for r in reports for f in r.get("results", {}).get("failed_checks", [])]
     return summary, failed
+
+
+SARIF_SCHEMA = Path(__file__).resolve().parent / "data" / "sarif-2.1.0-rtm.5.json"
+
+
+def sarif_errors(log: dict) -> list[str]:
+    """What the SARIF 2.1.0 schema finds wrong in `log` ([] when valid). The official OASIS schema (as shipped in
+    @microsoft/jest-sarif) carries one pattern that Python's `re` rejects (toolComponent.language), so
+    check-jsonschema refuses the schema itself; the draft-04 validator applies every other constraint."""
+    import jsonschema
+
+    schema = json.loads(SARIF_SCHEMA.read_text())
+    return [e.message for e in sorted(jsonschema.Draft4Validator(schema).iter_errors(log), key=str)]

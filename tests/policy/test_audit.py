@@ -9,6 +9,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import checkers
 from cases import DISTROLESS, PINNED
 from generator.cli import main
 from generator.policy import Config, audit_files, discover
@@ -128,6 +129,8 @@ def test_formats(tmp_path, capsys):
     assert main(["audit", "--format", "sarif", str(tmp_path)]) == 1
     sarif = json.loads(capsys.readouterr().out)
     assert sarif["version"] == "2.1.0"
+    errors = checkers.sarif_errors(sarif)
+    assert not errors, errors
     run = sarif["runs"][0]
     rules = run["tool"]["driver"]["rules"]
     assert {"DS001", "DS210"} <= {r["id"] for r in rules}
