@@ -25,7 +25,8 @@ BASE_LABEL = "dockerfile-label"  # `org.opencontainers.image.base.digest`, which
 _BASE_DIGEST_LABEL = "org.opencontainers.image.base.digest="
 
 _DOCKERFILE_NAME = re.compile(r"^(?:(?:Docker|Container)file(?:\.[\w.-]+)?|[\w.-]+\.(?:[Dd]ockerfile|[Cc]ontainerfile))$")
-_TEMPLATE_SUFFIX = (".j2", ".jinja", ".jinja2", ".tmpl", ".tpl")
+_NOT_DOCKERFILE_SUFFIX = (".j2", ".jinja", ".jinja2", ".tmpl", ".tpl",
+                          ".dockerignore")  # templates, and BuildKit's per-Dockerfile ignore file
 _COMPOSE_NAME = re.compile(r"^(?:docker-)?compose(?:\.[\w-]+)?\.ya?ml$")
 _KUSTOMIZATION_NAME = ("kustomization.yaml", "kustomization.yml", "Kustomization")
 _VAR = re.compile(r"\$(?:\{(\w+)\}|(\w+))")
@@ -33,8 +34,10 @@ _WHOLE_VAR = re.compile(r"^\$(?:\{(\w+)\}|(\w+))$")
 _COMPOSE_DEFAULT = re.compile(r"^\$\{(\w+):?-([^${}]+)\}$")
 _HEREDOC = re.compile(r"<<(-?)([\"']?)([A-Za-z_][\w]*)\2")
 _ARG_TOKEN = re.compile(r"""(?:[^\s"']+|"(?:\\.|[^"\\])*"|'[^']*')+""")
+# Version control, dependencies and caches. Not build/ or dist/: Go's standard layout keeps its Dockerfiles in
+# build/package/, and manifests rendered into dist/ are the ones deployed.
 SKIP_DIRS = {".git", ".hg", ".svn", "node_modules", ".venv", "venv", "__pycache__", ".tox", ".mypy_cache",
-             ".pytest_cache", "vendor", "dist", "build"}
+             ".pytest_cache", "vendor"}
 
 
 @dataclass(frozen=True)
@@ -67,7 +70,7 @@ class Site:
 def classify(path: Path, text: str | None = None) -> str | None:
     """The kind of file `path` is, by name, or by content for YAML with Kubernetes or compose shape."""
     name = path.name
-    if name.endswith(_TEMPLATE_SUFFIX):
+    if name.endswith(_NOT_DOCKERFILE_SUFFIX):
         return None
     if name == ".dockseal.yml":
         return RECORD

@@ -9,6 +9,7 @@ import json
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from . import __version__
 from .jsontext import records
@@ -18,9 +19,10 @@ SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 
 @lru_cache(maxsize=4096)
 def uri(path: str) -> str:
-    """A relative path as written (posix), an absolute one as a file:// URI."""
+    """A relative path as a relative URI reference (posix, percent-encoded: a `#` or a space in a folder name is
+    not a fragment or a break), an absolute one as a file:// URI."""
     p = Path(path)
-    return p.as_posix() if not p.is_absolute() else p.as_uri()
+    return quote(p.as_posix(), safe="/") if not p.is_absolute() else p.as_uri()
 
 
 def result(rule_id: str, rule_index: int, level: str, message: str, path: str, line: int,

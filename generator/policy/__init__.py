@@ -13,11 +13,11 @@ import sys
 from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator
 
 import yaml
 
-from . import dockerfile as dockerfile_parser, workers
+from . import dockerfile as dockerfile_parser, pss, workers
 from .config import Config
 from .controls import PARSE_ERROR, Control, for_target, registry
 from .controls._k8s import auditing
@@ -64,8 +64,12 @@ def _audit_compose(path: str, docs: list[Any], ctx: _Context) -> list[Finding]:
         return [_parse_error(path, "not a compose file: expected a mapping with services")]
     out = []
     controls = for_target(COMPOSE)
-    for name, service in compose_services(docs[0]).items():
+    services = compose_services(docs[0])
+    names = getattr(services, "marks", {})
+    for name, service in services.items():
         if isinstance(service, dict):
+            if name in names and hasattr(service, "pos"):
+                service.pos = names[name]  # a finding on the whole service points at its name (and its ignores)
             out += [_finding(path, c, h) for c in controls for h in _run(c, ctx, str(name), service)]
     return out
 
@@ -76,12 +80,21 @@ def _honours_checkov_skip(control: Control, skipped: set[str]) -> bool:
         any(r in skipped for r in control.references)
 
 
+def _objects(docs: list[Any]) -> Iterator[dict]:
+    """Every object of the documents, the items of a `List` each one in its own right: its own annotations,
+    namespace and positions."""
+    for obj in docs:
+        items = pss.list_items(obj)
+        if items is not None:
+            yield from _objects(items)
+        elif isinstance(obj, dict):
+            yield obj
+
+
 def _audit_kubernetes(path: str, docs: list[Any], ctx: _Context) -> list[Finding]:
     out = []
     controls = for_target(KUBERNETES)
-    for obj in docs:
-        if not isinstance(obj, dict):
-            continue
+    for obj in _objects(docs):
         skipped = checkov_skips(obj)
         with auditing(obj):
             out += [_finding(path, c, h) for c in controls if not _honours_checkov_skip(c, skipped)
@@ -104,14 +117,17 @@ def audit_source(source: Source, config: Config | None = None) -> list[Finding]:
         text = read_text(source.path)
     except (OSError, ValueError) as err:
         return configure([_parse_error(path, f"cannot read: {getattr(err, 'strerror', None) or err}")], config)
-    if source.kind == DOCKERFILE:
-        raw = _audit_dockerfile(path, text, ctx)
-    else:
-        try:
-            docs = load_all(text)
-        except yaml.YAMLError as err:
-            return configure([_yaml_error(path, err)], config)
-        raw = _audit_compose(path, docs, ctx) if source.kind == COMPOSE else _audit_kubernetes(path, docs, ctx)
+    try:
+        if source.kind == DOCKERFILE:
+            raw = _audit_dockerfile(path, text, ctx)
+        else:
+            try:
+                docs = load_all(text)
+            except yaml.YAMLError as err:
+                return configure([_yaml_error(path, err)], config)
+            raw = _audit_compose(path, docs, ctx) if source.kind == COMPOSE else _audit_kubernetes(path, docs, ctx)
+    except RecursionError:  # YAML nested deeper than Python recurses (libyaml itself allows 1000 levels)
+        return configure([_parse_error(path, "nested too deeply to audit")], config)
     return configure(sorted(apply_pragmas(raw, text)), config)
 
 

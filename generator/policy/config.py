@@ -91,7 +91,9 @@ def parse(data: Any, source: str = CONFIG_NAME) -> Config:
     exclude = data.get("exclude") or []
     if not isinstance(exclude, list) or not all(isinstance(e, str) for e in exclude):
         raise InputError(f"{source}: exclude: expected a list of path globs")
-    version = str(data.get("pss_version", "latest"))
+    version = data.get("pss_version", "latest")
+    if not isinstance(version, str):  # unquoted 1.30 is the number 1.3: never guess which version was meant
+        raise InputError(f"{source}: pss_version: {version!r} is not a string; quote it, e.g. pss_version: \"v1.30\"")
     if version != "latest" and not re.fullmatch(r"v?1\.\d{1,2}", version):
         raise InputError(f"{source}: pss_version: {version!r} is not allowed; use latest or v1.MINOR")
     return Config(frozenset(_ids(f"{source}: ignore", data.get("ignore") or [])), dict(severity),
@@ -108,6 +110,8 @@ def load(path: Path | None = None) -> Config:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except OSError as err:
         raise InputError(f"{path}: cannot read the audit config ({err.strerror})") from None
+    except UnicodeDecodeError as err:
+        raise InputError(f"{path}: the audit config is not UTF-8 ({err.reason} at byte {err.start})") from None
     except yaml.YAMLError as err:
         raise InputError(f"{path}: not valid YAML ({str(err).splitlines()[0]})") from None
     return parse(data, str(path))

@@ -29,12 +29,15 @@ class Instruction:
     original: str
     line: int           # 1-based first line
     end_line: int
+    heredocs: tuple[str, ...] = ()  # the bodies of `<<EOF` here-documents, in order
 
     @cached_property
     def text(self) -> str:
-        """The arguments as one string (shell form as written; exec form joined by spaces). Cached: most
-        Dockerfile controls read every RUN's text."""
-        return " ".join(self.args)
+        """The arguments as one string (shell form as written; exec form joined by spaces), and for RUN the
+        bodies of its here-documents on the lines after: a `RUN <<EOF` script (or the input of `RUN sh <<EOF`)
+        is commands as much as a one-line RUN is. Cached: most Dockerfile controls read every RUN's text."""
+        text = " ".join(self.args)
+        return "\n".join((text, *self.heredocs)) if self.cmd == "RUN" and self.heredocs else text
 
 
 @dataclass
@@ -90,7 +93,8 @@ def parse(path: str, text: str) -> DockerfileDoc:
     except buildkit().GoParseError as err:
         raise ValueError(str(err).strip() or "BuildKit cannot parse it") from None
     instructions = [Instruction(c.cmd.upper(), tuple(c.value), tuple(c.flags), c.json, c.original,
-                                c.start_line, c.end_line) for c in commands]
+                                c.start_line, c.end_line, tuple(h.content for h in c.heredocs))
+                    for c in commands]
     if not any(i.cmd == "FROM" for i in instructions):
         raise ValueError("no FROM instruction")
     global_args: dict[str, str] = {}

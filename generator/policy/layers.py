@@ -28,19 +28,22 @@ def pragmas(text: str) -> tuple[dict[int, set[str]], set[str]]:
             whole |= ids
             continue
         stripped = line.strip()
-        if ids:
-            by_line.setdefault(n, set()).update(ids | pending)
-            if stripped.startswith("#"):
+        if stripped.startswith("#"):  # a comment line: its ids wait for the next line of content
+            if ids:
+                by_line.setdefault(n, set()).update(ids)
                 pending |= ids
             continue
-        if stripped and not stripped.startswith("#") and pending:
-            by_line.setdefault(n, set()).update(pending)
+        if stripped and (ids or pending):  # a line of content takes its own ids and those waiting
+            by_line.setdefault(n, set()).update(ids | pending)
             pending = set()
     return by_line, whole
 
 
+_MENTION = re.compile("dockseal", re.I)
+
+
 def apply_pragmas(findings: Iterable[Finding], text: str) -> list[Finding]:
-    if "dockseal" not in text:
+    if not _MENTION.search(text):  # no pragma can be there: skip the line-by-line scan
         return list(findings)
     by_line, whole = pragmas(text)
     return [f for f in findings if f.control not in whole and f.control not in by_line.get(f.line, ())]

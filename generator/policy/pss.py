@@ -63,15 +63,23 @@ _TEMPLATE_PATHS: dict[str, tuple[str, ...]] = {
 }
 
 
+def list_items(manifest: Any) -> list | None:
+    """The items of a `List` (or `PodList`, `DeploymentList`...) object; None for any other object."""
+    kind = manifest.get("kind") if isinstance(manifest, dict) else None
+    items = manifest.get("items") if isinstance(kind, str) and kind.endswith("List") else None
+    return items if isinstance(items, list) else None
+
+
 def pod_specs(manifest: Any) -> Iterator[PodTemplate]:
     """Every pod template in a manifest object (a `List` is walked); other kinds yield nothing."""
     if not isinstance(manifest, dict):
         return
-    kind = manifest.get("kind")
-    if kind == "List" or (isinstance(kind, str) and kind.endswith("List") and isinstance(manifest.get("items"), list)):
-        for item in manifest.get("items") or []:
+    items = list_items(manifest)
+    if items is not None:
+        for item in items:
             yield from pod_specs(item)
         return
+    kind = manifest.get("kind")
     if kind not in _TEMPLATE_PATHS:
         return
     name = str((manifest.get("metadata") or {}).get("name") or "")

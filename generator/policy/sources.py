@@ -37,7 +37,7 @@ def classify(path: Path, text: str | None = None) -> str | None:
         return None
     if text is None:
         try:
-            text = path.read_text(encoding="utf-8", errors="replace")
+            text = path.read_text(encoding="utf-8-sig", errors="replace")
         except OSError:
             return None
     if _COMPOSE_HINT.search(text) and not _K8S_HINT.search(text):
@@ -57,7 +57,7 @@ def discover(paths: list[Path]) -> list[Source]:
                 dirnames[:] = sorted(d for d in dirnames if d not in _SKIP_DIRS and not d.startswith("{{"))
                 for name in filenames:
                     path = Path(dirpath) / name
-                    kind = classify(path)
+                    kind = classify(path) if path.is_file() else None  # never open a pipe or device: it may block
                     if kind:
                         found[path] = kind
         elif root.is_file():
@@ -66,18 +66,24 @@ def discover(paths: list[Path]) -> list[Source]:
                 raise InputError(f"{root}: not a Dockerfile (Dockerfile, *.Dockerfile, Containerfile), compose "
                                  "file or Kubernetes manifest (YAML with apiVersion and kind); nothing to audit")
             found[root] = kind
+        elif root.exists():
+            raise InputError(f"{root}: not a regular file or a directory; nothing to audit")
         else:
             raise InputError(f"{root}: no such file or directory")
     return [Source(p, k) for p, k in sorted(found.items())]
 
 
 def read_text(path: Path) -> str:
-    """The file as UTF-8; ValueError with the reason when it is binary or not UTF-8."""
-    data = path.read_bytes()
+    """The file as UTF-8 (a byte order mark dropped); ValueError with the reason when it is binary or not UTF-8."""
+    return decode(path.read_bytes())
+
+
+def decode(data: bytes) -> str:
+    """`data` as UTF-8 text without its byte order mark, if any; ValueError when binary or not UTF-8."""
     if b"\0" in data[:8192]:
         raise ValueError("binary file")
     try:
-        return data.decode("utf-8")
+        return data.decode("utf-8-sig")
     except UnicodeDecodeError as err:
         raise ValueError(f"not UTF-8 ({err.reason} at byte {err.start})") from None
 

@@ -148,8 +148,7 @@ def test_list(capsys):
 
 
 def test_fix_dry_run_then_fix(tmp_path, capsys):
-    write(tmp_path, {"Dockerfile": f"FROM python:3.12-slim-bookworm AS build\nFROM {DISTROLESS.split('@')[0]}\n"
-                                   "COPY --from=build /app /app\n",
+    write(tmp_path, {"Dockerfile": "FROM python:3.12-slim-bookworm AS build\nFROM scratch\nCOPY --from=build /app /app\n",
                      "pod.yaml": "# keep this comment\n" + BAD_POD,
                      "compose.yaml": "services:\n  web:\n    image: x\n    ports:\n      - 127.0.0.1:8080:8080\n",
                      "broken.yaml": "apiVersion: v1\nkind: Pod\nspec: [\n"})
@@ -157,7 +156,7 @@ def test_fix_dry_run_then_fix(tmp_path, capsys):
     assert main(["audit", "--fix", "--dry-run", "--offline", str(tmp_path)]) == 1
     captured = capsys.readouterr()
     assert "+USER 65532:65532" in captured.out and "allowPrivilegeEscalation: false" in captured.out
-    assert "broken.yaml: not fixed" in captured.err
+    assert "broken.yaml:4:1: DS000" in captured.out  # reported, and left alone
     assert {p: p.read_bytes() for p in tmp_path.iterdir()} == before
     main(["audit", "--fix", "--offline", str(tmp_path)])
     assert (tmp_path / "broken.yaml").read_bytes() == before[tmp_path / "broken.yaml"]
@@ -182,3 +181,65 @@ def test_hostile_text_never_crashes(tmp_path_factory, text, kind):
     (root / kind).write_text(body, encoding="utf-8")
     for finding in audit_files([root], Config()):
         assert finding.line >= 1 and finding.control.startswith("DS")
+
+
+def test_list_items_are_objects_in_their_own_right(tmp_path):
+    item = ("  - apiVersion: v1\n    kind: Pod\n    metadata:\n      name: p\n      namespace: default\n"
+            "      annotations: {checkov.io/skip1: 'CKV_K8S_43=built here'}\n"
+            "    spec:\n      containers:\n      - name: c\n        image: nginx\n")
+    write(tmp_path, {"list.yaml": "apiVersion: v1\nkind: List\nitems:\n" + item})
+    findings = audit_files([tmp_path])
+    assert "DS201" not in ids(findings) and "DS207" in ids(findings)  # the item's annotation and namespace
+    assert all(f.line > 3 for f in findings if f.control != "DS207")
+    assert next(f for f in findings if f.control == "DS202").line == 12
+
+
+def test_a_file_nested_too_deeply_is_a_finding_not_a_crash(tmp_path, capsys):
+    write(tmp_path, {"deep.yaml": "apiVersion: v1\nkind: ConfigMap\ndata: " + "[" * 600 + "]" * 600 + "\n",
+                     "Dockerfile": "FROM scratch\n"})
+    assert main(["audit", str(tmp_path)]) == 1
+    out = capsys.readouterr().out
+    assert "deep.yaml:1:1: DS000 error: nested too deeply" in out and "Dockerfile:1:1: DS003" in out
+
+
+def test_discovery_edges(tmp_path):
+    import codecs
+    import os
+
+    (tmp_path / "compose.yml").write_bytes(codecs.BOM_UTF8 + b"services:\n  web: {image: x, privileged: true}\n")
+    write(tmp_path, {"build/package/Dockerfile": "FROM scratch\nRUN sudo ls\n",
+                     "app/Dockerfile.dockerignore": "*.pyc\n", "vendor/x/Dockerfile": "FROM scratch\n"})
+    os.mkfifo(tmp_path / "pipe.yaml")  # never opened: reading a pipe would block
+    found = {(s.path.relative_to(tmp_path).as_posix(), s.kind) for s in discover([tmp_path])}
+    assert found == {("compose.yml", "compose"), ("build/package/Dockerfile", "dockerfile")}
+    assert "DS104" in ids(audit_files([tmp_path / "compose.yml"]))
+    assert main(["audit", str(tmp_path / "pipe.yaml")]) == 2
+
+
+def test_ignore_comments_cover_their_line_and_the_next_only(tmp_path):
+    from generator.policy.layers import pragmas
+
+    by_line, _ = pragmas("# dockseal ignore=DS201\n- name: a  # dockseal ignore=DS205\n  image: x\n")
+    assert by_line == {1: {"DS201"}, 2: {"DS201", "DS205"}}
+    write(tmp_path, {"Dockerfile": "FROM scratch\n# Dockseal ignore=DS016\nRUN sudo ls\n",
+                     "compose.yaml": "services:\n  # dockseal ignore=DS103,DS112\n  web:\n    image: x\n"})
+    findings = audit_files([tmp_path])
+    assert not {"DS016", "DS103", "DS112"} & ids(findings)
+
+
+def test_config_values_are_never_guessed(tmp_path, capsys):
+    write(tmp_path, {"Dockerfile": "FROM scratch\n"})
+    (tmp_path / "float.yml").write_text("pss_version: 1.30\n")
+    assert main(["audit", "--config", str(tmp_path / "float.yml"), str(tmp_path)]) == 2
+    assert 'quote it, e.g. pss_version: "v1.30"' in capsys.readouterr().err
+    (tmp_path / "latin1.yml").write_bytes("ignore: [DS001]  # caf\xe9\n".encode("latin-1"))
+    assert main(["audit", "--config", str(tmp_path / "latin1.yml"), str(tmp_path)]) == 2
+    assert "not UTF-8" in capsys.readouterr().err
+
+
+def test_sarif_uris_are_percent_encoded(tmp_path, monkeypatch, capsys):
+    write(tmp_path, {"my dir#1/Dockerfile": "FROM scratch\n"})
+    monkeypatch.chdir(tmp_path)
+    main(["audit", "--format", "sarif", "."])
+    result = json.loads(capsys.readouterr().out)["runs"][0]["results"][0]
+    assert result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "my%20dir%231/Dockerfile"

@@ -11,7 +11,8 @@ from ._compose import ports
 
 ID = "DS113"
 TARGET = "compose"
-_SHORT = re.compile(r"^(?:(?P<ip>\[[^\]]+\]|[0-9.]+|[^:]*?):)??(?:(?P<host>[\d-]+):)?(?P<target>[\d-]+)(?:/\w+)?$")
+# [IP:][HOST_PORT:]TARGET[/PROTOCOL]; `IP::TARGET` (an empty host port) binds a random port of that address only
+_SHORT = re.compile(r"^(?:(?P<ip>\[[^\]]+\]|[0-9.]+|[^:]*?):)??(?:(?P<host>[\d-]*):)?(?P<target>[\d-]+)(?:/\w+)?$")
 
 
 def _parts(spec: Any) -> tuple[str | None, str | None, str]:
@@ -21,7 +22,7 @@ def _parts(spec: Any) -> tuple[str | None, str | None, str]:
     m = _SHORT.match(str(spec))
     if not m:
         return None, None, str(spec)
-    return m.group("ip"), m.group("host"), m.group("target")
+    return m.group("ip"), m.group("host") or None, m.group("target")
 
 
 def _first(port: str | None) -> int | None:
