@@ -163,6 +163,8 @@ class Question:
             problem = text_problem(item, self.max_length)
             if problem:
                 raise self._fail(problem)
+            if item.endswith("\\"):  # JSON `"a\\"` is read by hadolint as an escaped quote: not exec form
+                raise self._fail(f"{item[:60]!r}: an argument may not end with a backslash")
             argv.append(item)
         return argv
 

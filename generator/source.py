@@ -1,13 +1,15 @@
 """Which cookiecutter template renders a service: the built-in one, a team's directory, or a git URL.
 
 A git template is cloned into a temporary directory and checked out at the recorded commit when an update needs
-the old render, so the merge base is exact. Hooks of any template other than the built-in one are code from
-elsewhere: dockseal runs them only with --trust and otherwise stops before rendering (exit 2).
+the old render, so the merge base is exact. Hooks and Jinja extensions shipped in any template other than the
+built-in one are code from elsewhere: dockseal runs them only with --trust and otherwise stops before rendering
+(exit 2).
 """
 
 from __future__ import annotations
 
 import atexit
+import json
 import os
 import re
 import shutil
@@ -49,11 +51,26 @@ class TemplateSource:
         hooks = self.path / "hooks"
         return sorted(p.name for p in hooks.glob("*_gen_project*") if p.is_file()) if hooks.is_dir() else []
 
+    def local_extensions(self) -> list[str]:
+        """The Jinja `_extensions` whose module ships inside the template: cookiecutter imports them from its
+        folder, so they are code from the template just as hooks are."""
+        try:
+            names = json.loads((self.path / "cookiecutter.json").read_text(encoding="utf-8")).get("_extensions")
+        except (OSError, ValueError, AttributeError):
+            return []
+        return [n for n in names if isinstance(n, str) and (
+            (self.path / f"{n.split('.')[0]}.py").exists() or (self.path / n.split(".")[0]).is_dir())] \
+            if isinstance(names, list) else []
+
     def require_trust(self, trust: bool) -> None:
-        """Stop (exit 2) before a non-built-in template's hooks could run without --trust."""
-        if not self.builtin and not trust and self.hooks():
-            raise UntrustedTemplate(f"--template {self.spec}: this template has hooks ({', '.join(self.hooks())}) that "
-                             "would run as code on this machine; read them, then pass --trust to run them")
+        """Stop (exit 2) before a non-built-in template's code (hooks, its own Jinja extensions) could run
+        without --trust."""
+        if self.builtin or trust:
+            return
+        code = [*self.hooks(), *self.local_extensions()]
+        if code:
+            raise UntrustedTemplate(f"--template {self.spec}: this template has code ({', '.join(code)}) that "
+                                    "would run on this machine; read it, then pass --trust to run it")
 
 
 def is_git_url(spec: str) -> bool:

@@ -89,6 +89,7 @@ def merge_tree(directory: Path, base: dict[str, bytes], new: dict[str, bytes], r
             merged[rel] = new[rel]
         elif rel not in new:  # no longer generated
             if disk is not None and disk == old:
+                writer.contained(directory, rel, "remove")  # never through a symlink, never outside
                 out.deletions.append(rel)
             elif disk is not None:
                 notes.append(f"{rel}: no longer generated; kept because you edited it")

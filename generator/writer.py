@@ -24,16 +24,29 @@ class Change:
     new: bytes
 
 
+def contained(target: Path, rel: str, action: str = "write") -> Path:
+    """`target / rel`, refused (InputError) when it leads outside `target` (`..`, an absolute path, a symlinked
+    folder), is itself a symlink or not a regular file, or sits below a file: a write or a removal there would
+    touch something that is not the service's own file."""
+    root = target.resolve()
+    path = root / rel
+    if Path(rel).is_absolute() or ".." in Path(rel).parts or root not in path.resolve().parents:
+        raise InputError(f"refusing to {action} outside {target}: {rel}")
+    if path.is_symlink() or (path.exists() and not path.is_file()):
+        raise InputError(f"{rel}: exists and is not a regular file; move it away first")
+    parent = path.parent
+    while parent != root and not parent.exists():
+        parent = parent.parent
+    if parent.exists() and not parent.is_dir():
+        raise InputError(f"{rel}: {parent.relative_to(root)} is a file, not a folder; move it away first")
+    return path
+
+
 def plan(target: Path, files: dict[str, bytes]) -> list[Change]:
     """What writing `files` into `target` would do, refusing any path that escapes it."""
-    root = target.resolve()
     changes = []
     for rel, content in files.items():
-        dest = (root / rel).resolve()
-        if Path(rel).is_absolute() or ".." in Path(rel).parts or root not in dest.parents:
-            raise InputError(f"refusing to write outside {target}: {rel}")
-        if dest.is_symlink() or (dest.exists() and not dest.is_file()):
-            raise InputError(f"{rel}: exists and is not a regular file; move it away first")
+        dest = contained(target, rel)
         old = dest.read_bytes() if dest.is_file() else None
         status = "new" if old is None else ("unchanged" if old == content else "changed")
         changes.append(Change(rel, status, old, content))

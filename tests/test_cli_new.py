@@ -12,6 +12,7 @@ import yaml
 
 from generator import writer
 from generator.cli import main
+from generator.errors import InputError
 
 
 def snapshot(root: Path) -> dict[str, bytes]:
@@ -144,6 +145,13 @@ def test_plan_refuses_paths_outside_the_target(tmp_path):
     (tmp_path / "link").symlink_to(tmp_path.parent)
     with pytest.raises(Exception):
         writer.plan(tmp_path, {"link/x": b"x"})
+    (tmp_path / "real").write_text("the user's")
+    (tmp_path / "Dockerfile").symlink_to(tmp_path / "real")
+    with pytest.raises(InputError, match="not a regular file"):
+        writer.plan(tmp_path, {"Dockerfile": b"x"})
+    (tmp_path / "k8s").write_text("a file")
+    with pytest.raises(InputError, match="is a file, not a folder"):
+        writer.plan(tmp_path, {"k8s/base/app.yaml": b"x"})
 
 
 def test_unexpected_errors_exit_3(tmp_path, monkeypatch, capsys):

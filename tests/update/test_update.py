@@ -3,6 +3,7 @@ old records migrate, team templates from a git URL re-render their old commit as
 
 from __future__ import annotations
 
+import json
 import subprocess
 
 import yaml
@@ -110,6 +111,31 @@ def test_git_template_update_uses_the_recorded_commit_as_base(tmp_path):
     text = (svc / "Dockerfile").read_text()
     assert text.startswith("# team v2\nFROM") and text.endswith("# local addition\n")
     assert yaml.safe_load((svc / ".dockseal.yml").read_text())["template"]["version"] != recorded["version"]
+
+
+def test_a_team_templates_own_jinja_extension_needs_trust(tmp_path):
+    team = team_template(tmp_path / "team")
+    spec = json.loads((team / "cookiecutter.json").read_text())
+    spec["_extensions"].append("teamext.Ext")
+    (team / "cookiecutter.json").write_text(json.dumps(spec))
+    (team / "teamext.py").write_text("import pathlib\npathlib.Path(__file__).with_name('ran').write_text('x')\n"
+                                     "from jinja2.ext import Extension\nclass Ext(Extension):\n    pass\n")
+    svc = tmp_path / "svc"
+    proc = dockseal("new", "--no-input", "--template", str(team), "--set", "stack=python", str(svc))
+    assert proc.returncode == 2 and "teamext.Ext" in proc.stderr and "--trust" in proc.stderr
+    assert not (team / "ran").exists() and not svc.exists()
+
+
+def test_update_never_removes_through_a_symlinked_folder(tmp_path):
+    svc = tmp_path / "svc"
+    assert dockseal("new", "--no-input", "--set", "stack=python", str(svc)).returncode == 0
+    shared = tmp_path / "shared-k8s"
+    (svc / "k8s").rename(shared)
+    (svc / "k8s").symlink_to(shared)
+    before = sorted(p.name for p in shared.rglob("*"))
+    proc = dockseal("update", "--set", "kubernetes=false", str(svc))
+    assert proc.returncode == 2 and "outside" in proc.stderr
+    assert sorted(p.name for p in shared.rglob("*")) == before
 
 
 def test_team_template_hooks_need_trust(tmp_path):
