@@ -6,6 +6,8 @@ reshape the layout, each with a message, and answers that did not exist then tak
 
 from __future__ import annotations
 
+import json
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -90,6 +92,11 @@ def _is_date(value: Any) -> bool:
     return True
 
 
+def _key(role: str) -> str:
+    """`role` as a YAML mapping key: bare when it is a plain name, else double-quoted (JSON is valid YAML)."""
+    return role if re.fullmatch(r"[A-Za-z_][\w.-]*", role) else json.dumps(role)
+
+
 def with_pinned_on(text: str, dates: dict[str, str]) -> str:
     """The record text with its top-level `pinned_on:` block replaced by `dates` (placed after `images:`).
 
@@ -103,7 +110,7 @@ def with_pinned_on(text: str, dates: dict[str, str]) -> str:
             skipping = line.startswith("pinned_on:")
         if not skipping:
             out.append(line)
-    block = ["pinned_on:\n", *(f"  {role}: '{day}'\n" for role, day in sorted(dates.items()))] if dates else []
+    block = ["pinned_on:\n", *(f"  {_key(role)}: '{day}'\n" for role, day in sorted(dates.items()))] if dates else []
     at = next((i for i, line in enumerate(out) if line.startswith("images:")), None)
     if at is None:
         return "".join(out + block)

@@ -32,7 +32,9 @@ _KUSTOMIZATION_NAME = ("kustomization.yaml", "kustomization.yml", "Kustomization
 _VAR = re.compile(r"\$(?:\{(\w+)\}|(\w+))")
 _WHOLE_VAR = re.compile(r"^\$(?:\{(\w+)\}|(\w+))$")
 _COMPOSE_DEFAULT = re.compile(r"^\$\{(\w+):?-([^${}]+)\}$")
-_HEREDOC = re.compile(r"<<(-?)([\"']?)([A-Za-z_][\w]*)\2")
+# A here-document opens only where a whole shell word is `[n]<<[-]WORD` (BuildKit's heredocsFromLine): never
+# inside quotes (`echo "<<EOF"`) nor mid-word (`$((1<<BITS))`).
+_HEREDOC = re.compile(r"\d*<<(-?)([\"']?)([A-Za-z_][\w]*)\2")
 _ARG_TOKEN = re.compile(r"""(?:[^\s"']+|"(?:\\.|[^"\\])*"|'[^']*')+""")
 # Version control, dependencies and caches. Not build/ or dist/: Go's standard layout keeps its Dockerfiles in
 # build/package/, and manifests rendered into dist/ are the ones deployed.
@@ -162,7 +164,8 @@ def _instructions(text: str) -> Iterator[_Instruction]:
         keyword = logical.split(None, 1)[0].upper() if logical.strip() else ""
         yield _Instruction(keyword, logical, offsets, lines)
         if keyword in ("RUN", "COPY", "ADD"):
-            for dash, _quote, word in _HEREDOC.findall(logical):
+            for dash, word in [(m.group(1), m.group(3)) for m in map(_HEREDOC.fullmatch, _ARG_TOKEN.findall(logical))
+                               if m]:
                 while index < len(physical):
                     body = physical[index].rstrip("\r\n")
                     index += 1

@@ -22,6 +22,16 @@ def pin_all(text: str, kind: str) -> str:
     return r.rewrite(text, [r.replacement(s, D) for s in sites])
 
 
+def test_only_a_whole_shell_word_opens_a_here_document():
+    text = ("FROM alpine:3.19 AS build\n"
+            "RUN echo \"write heredocs as <<EOF in scripts\" > /note && echo $((1<<BITS))\n"
+            "FROM busybox:1.36\n"
+            "RUN 3<<-\"X\" cat\n\tFROM nothing:1\n\tX\n"
+            "FROM debian:12\n")
+    assert [(line, image) for line, _kind, image, _skip in found(text, "dockerfile")] == [
+        (1, "alpine:3.19"), (3, "busybox:1.36"), (7, "debian:12")]
+
+
 def test_dockerfile_from_arg_copy_and_what_is_not_an_image():
     text = ("# escape=\\\n"
             "ARG BASE=\"python:3.12-slim\" OTHER\n"

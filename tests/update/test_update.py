@@ -174,3 +174,12 @@ def test_update_keeps_registry_pins_newer_than_the_catalog_and_refreshes_stale_o
     data = yaml.safe_load(record.read_text())
     assert data["pinned_on"]["builder"] == "2099-01-01" and data["pinned_on"]["runtime"] != "2000-01-01"
     assert dockseal("check", str(svc)).returncode == 0
+
+
+def test_pinned_on_keys_are_quoted_when_they_are_not_plain_names():
+    from generator.record import with_pinned_on
+
+    text = with_pinned_on("answers: {service_name: demo}\nimages:\n  'build #1': python:3.12\n  runtime: x\n",
+                          {"build #1": "2026-11-29", "runtime": "2026-11-28"})
+    assert yaml.safe_load(text)["pinned_on"] == {"build #1": "2026-11-29", "runtime": "2026-11-28"}
+    assert "\n  runtime: '2026-11-28'\n" in text
