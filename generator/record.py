@@ -79,7 +79,7 @@ def load(directory: Path, migrations: Path = MIGRATIONS) -> Record:
                   {str(k): str(v) for k, v in files.items()} if isinstance(files, dict) else {},
                   str(rendered.get("record") or "") if isinstance(rendered, dict) else "",
                   [f"{path}: {m}" for m in messages], {str(k): str(v) for k, v in pinned_on.items()},
-                  {k: data[k] for k in ("policy", "registries") if k in data})
+                  {k: data[k] for k in USER_SECTIONS if k in data})
 
 
 def _is_date(value: Any) -> bool:
@@ -90,6 +90,26 @@ def _is_date(value: Any) -> bool:
     except ValueError:
         return False
     return True
+
+
+USER_SECTIONS = ("policy", "registries")  # what a team adds to the record by hand; never rendered
+
+
+def with_user_sections(new: str, old: str) -> str:
+    """The `new` record text with the top-level `policy:` and `registries:` blocks of `old` that `new` lacks
+    appended as written (comments and all): an update re-renders the record, and a team's policy must survive."""
+    blocks, current = [], None
+    for line in old.splitlines(keepends=True):
+        if line[:1].strip() and not line.startswith("#"):
+            key = line.split(":", 1)[0].strip()
+            current = [line] if key in USER_SECTIONS and not re.search(rf"^{key}:", new, re.M) else None
+            if current is not None:
+                blocks.append(current)
+        elif current is not None:
+            current.append(line)
+    if not blocks:
+        return new
+    return new + ("" if new.endswith("\n") else "\n") + "".join("".join(b) for b in blocks)
 
 
 def _key(role: str) -> str:

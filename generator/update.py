@@ -86,7 +86,7 @@ def merge_tree(directory: Path, base: dict[str, bytes], new: dict[str, bytes], r
         disk = disk_path.read_bytes() if disk_path.is_file() else None
         old = _exact_base(rel, base.get(rel), disk, recorded, notes)
         if rel == RECORD:
-            merged[rel] = new[rel]
+            merged[rel] = records.with_user_sections(new[rel].decode(), (disk or b"").decode("utf-8", "replace")).encode()
         elif rel not in new:  # no longer generated
             if disk is not None and disk == old:
                 writer.contained(directory, rel, "remove")  # never through a symlink, never outside

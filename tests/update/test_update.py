@@ -183,3 +183,15 @@ def test_pinned_on_keys_are_quoted_when_they_are_not_plain_names():
                           {"build #1": "2026-11-29", "runtime": "2026-11-28"})
     assert yaml.safe_load(text)["pinned_on"] == {"build #1": "2026-11-29", "runtime": "2026-11-28"}
     assert "\n  runtime: '2026-11-28'\n" in text
+
+
+def test_the_teams_policy_in_the_record_survives_an_update(tmp_path):
+    svc = new_service(tmp_path / "svc")
+    with (svc / ".dockseal.yml").open("a") as fh:
+        fh.write("policy:\n  allowed_registries: [ghcr.io/acme/]  # ours only\n")
+    before = dockseal("check", str(svc))
+    assert before.returncode == 1 and "policy/registry" in before.stdout
+    assert dockseal("update", "--set", "port=9000", str(svc)).returncode == 0
+    assert "  allowed_registries: [ghcr.io/acme/]  # ours only\n" in (svc / ".dockseal.yml").read_text()
+    after = dockseal("check", str(svc))
+    assert after.returncode == 1 and "policy/registry" in after.stdout
