@@ -45,7 +45,9 @@ def service(ctx: RenderContext) -> dict[str, Any]:
         "tmpfs": [f"{path}:rw,noexec,nosuid,nodev,size={size}" for path in common.writable_paths(a)],
         "cap_drop": ["ALL"],
         "security_opt": security_opt,
-        "healthcheck": {"test": ["CMD", *ctx.runtime.healthcheck], "interval": "30s", "timeout": "5s",
+        # compose interpolates `$` in every value: a probe's own shell variables are written `$$`
+        "healthcheck": {"test": ["CMD", *(arg.replace("$", "$$") for arg in ctx.runtime.healthcheck)],
+                        "interval": "30s", "timeout": "5s",
                         "retries": 3, "start_period": "15s"},
         "mem_limit": f"{common.mebibytes(a['memory_limit'])}m",
         "memswap_limit": f"{common.mebibytes(a['memory_limit'])}m",

@@ -32,7 +32,7 @@ def test_compose_service_carries_every_control():
     assert svc["cap_drop"] == ["ALL"] and "cap_add" not in svc
     assert svc["security_opt"] == ["no-new-privileges:true", "apparmor=orders", "label=type:container_t"]
     assert [t.split(":")[0] for t in svc["tmpfs"]] == ["/tmp", "/var/cache/app"]
-    assert svc["healthcheck"]["test"][0] == "CMD" and svc["healthcheck"]["test"][1:] == c.runtime.healthcheck
+    assert svc["healthcheck"]["test"][0] == "CMD" and len(svc["healthcheck"]["test"]) == len(c.runtime.healthcheck) + 1
     assert (svc["mem_limit"], svc["cpus"], svc["pids_limit"]) == ("256m", 0.1 * 5, 128)
     assert svc["restart"] == "on-failure:5"
     assert svc["ports"] == ["127.0.0.1:8000:8000"]
@@ -42,6 +42,17 @@ def test_compose_service_carries_every_control():
     assert svc["image"] == "${ORDERS_IMAGE:-localhost/orders:0.1.0}" and svc["build"]["context"] == "."
     for forbidden in ("privileged", "network_mode", "pid", "ipc", "devices", "volumes", "cap_add"):
         assert forbidden not in svc
+
+
+@pytest.mark.parametrize("stack", ["python", "dotnet"])
+def test_compose_interpolation_leaves_the_probe_as_written(tmp_path, stack):
+    """compose replaces `$x` in any value: the file must say `$$x` for the probe to see `$x`."""
+    c = ctx(stack=stack)
+    test = compose.document(c)["services"]["orders"]["healthcheck"]["test"]
+    assert [arg.replace("$$", "$") for arg in test[1:]] == c.runtime.healthcheck
+    assert all("$" not in arg.replace("$$", "") for arg in test)
+    if stack == "dotnet":
+        assert any("$$status" in arg for arg in test)
 
 
 def test_deployment_carries_every_control():
