@@ -6,7 +6,9 @@ bad. Each tool audits the files it supports in one batch process (hadolint: the 
 frameworks; dockseal: both, in-process on every available CPU and on one, and as one CLI process), median of
 --runs for the fast tools and one run of checkov. Prints files/second and the ratios, and which hadolint codes
 and checkov checks fired that no dockseal control references. Both CLIs are also timed on one file, their
-start-up, to give the per-file rate with start-up left out (a batch's time minus the start-up).
+start-up, to give the per-file rate with start-up left out (a batch's time minus the start-up). Last, the two
+parsers dockseal builds on (BuildKit's for Dockerfiles, libyaml's composer for manifests) are timed alone on one
+CPU: no audit can be faster than its parse, so this bounds the ratio any change to the checks could reach.
 Usage: python3 bench/audit_throughput.py [--runs 3] [--dockerfiles 300] [--manifests 250]
 """
 
@@ -28,15 +30,29 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from audit_corpus import write_corpus  # noqa: E402
 
+import yaml  # noqa: E402
+
 from generator.policy import audit_files  # noqa: E402
+from generator.policy.dockerfile import buildkit  # noqa: E402
 from generator.policy.controls import registry  # noqa: E402
 from generator.policy.workers import available_cpus  # noqa: E402
+from generator.yamlio import SafeLoader  # noqa: E402
 
 
 def timed(fn) -> tuple[float, object]:
     start = time.perf_counter()
     result = fn()
     return time.perf_counter() - start, result
+
+
+def parse_only(dockerfiles: list[Path], manifests: list[Path]) -> None:
+    """Read and parse every file, nothing more: the floor under an audit's time."""
+    parse_string = buildkit().parse_string
+    for path in dockerfiles:
+        parse_string(path.read_text())
+    for path in manifests:
+        for _ in yaml.compose_all(path.read_text(), Loader=SafeLoader):
+            pass
 
 
 def run_hadolint(files: list[Path]) -> list[dict]:
@@ -86,6 +102,7 @@ def main() -> int:
         (one / "Dockerfile").write_text(dockerfiles[0].read_text())
         start_cli = statistics.median(timed(lambda: run_cli(one))[0] for _ in range(args.runs))
         start_checkov = timed(lambda: run_checkov(one))[0]
+        parse = statistics.median(timed(lambda: parse_only(dockerfiles, manifests))[0] for _ in range(args.runs))
 
     rate = {
         f"dockseal in-process, all files, {available_cpus()} CPU": total / statistics.median(ours),
@@ -111,6 +128,11 @@ def main() -> int:
     print(f"start-up (one file): dockseal CLI {start_cli:.2f} s, checkov {start_checkov:.2f} s; per-file rate "
           f"without it: dockseal CLI {marginal_cli:.0f} files/s, checkov {marginal_checkov:.1f} files/s, "
           f"ratio {marginal_cli / marginal_checkov:.1f}x")
+    checkov_rate = rate["checkov batch, all files"]
+    print(f"parsers alone (BuildKit + libyaml compose), 1 CPU: {total / parse:.0f} files/s, "
+          f"{total / parse / checkov_rate:.1f}x checkov: the ceiling in one process if every check cost nothing; "
+          f"as a CLI process (start-up + the parse spread evenly over {available_cpus()} CPU): "
+          f"{total / (start_cli + parse / available_cpus()) / checkov_rate:.1f}x")
     print(f"findings: dockseal {len(findings)}, hadolint {len(had)}, checkov {len(failed)} failed checks")
     referenced = {r for c in registry().values() for r in c.references}
     had_codes = sorted({h["code"] for h in had} - referenced)
