@@ -69,6 +69,7 @@ def run(opts: Options, resolver_factory: Callable[[policy_config.TeamConfig], Re
     texts: dict[Path, str] = {}
     kinds: dict[Path, str] = {}
     configs: dict[Path, policy_config.TeamConfig] = {}
+    boms: set[Path] = set()
     for root, path, explicit in _with_records(references.discover(paths)):
         loaded = _read(path, explicit)
         if loaded is None:
@@ -76,6 +77,9 @@ def run(opts: Options, resolver_factory: Callable[[policy_config.TeamConfig], Re
         kind, text = loaded
         if path.resolve() in texts:
             continue
+        if text.startswith("\ufeff"):  # BuildKit and YAML parsers drop a byte order mark; pin keeps it
+            text = text[1:]
+            boms.add(path.resolve())
         texts[path.resolve()], kinds[path.resolve()] = text, kind
         folder = root if root.is_dir() else root.parent
         if folder not in configs:
@@ -99,7 +103,7 @@ def run(opts: Options, resolver_factory: Callable[[policy_config.TeamConfig], Re
     entries = _resolve_all(sites, opts, configs, resolver_factory, warnings)
     if opts.check:
         return Report(entries, [], warnings, root)
-    changes = _plan_changes(entries, texts, kinds, root, _label_edits(entries, per_file, origin))
+    changes = _plan_changes(entries, texts, kinds, root, _label_edits(entries, per_file, origin), boms)
     written = [_display(root / path, root) for path in writer.commit(root, changes)]
     return Report(entries, written, warnings, root)
 
@@ -269,7 +273,7 @@ def _label_edits(entries: list[Entry], per_file: dict[Path, list[Site]],
 
 
 def _plan_changes(entries: list[Entry], texts: dict[Path, str], kinds: dict[Path, str], root: Path,
-                  label_edits: dict[Path, list[tuple[int, int, str]]]) -> list[writer.Change]:
+                  label_edits: dict[Path, list[tuple[int, int, str]]], boms: set[Path]) -> list[writer.Change]:
     by_file: dict[Path, list[tuple[int, int, str]]] = {p: list(e) for p, e in label_edits.items()}
     expected: dict[Path, list[tuple[Site, str | None]]] = {}
     for entry in entries:
@@ -284,7 +288,7 @@ def _plan_changes(entries: list[Entry], texts: dict[Path, str], kinds: dict[Path
         if kinds[path] == references.RECORD:
             new_text = _stamp_record(new_text, [e for e in entries if e.site.path == path])
         if new_text != texts[path]:
-            files[path.relative_to(root).as_posix()] = new_text.encode("utf-8")
+            files[path.relative_to(root).as_posix()] = ("\ufeff" * (path in boms) + new_text).encode("utf-8")
     return writer.plan(root, files)
 
 

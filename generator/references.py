@@ -295,7 +295,9 @@ def _yaml(path: Path, text: str, kind: str) -> list[Site]:
             sites += _kustomize_sites(path, top.get("images"), text)
         elif kind == COMPOSE and isinstance(top.get("services"), yaml.MappingNode):
             for _name, service in top["services"].value:
-                if isinstance(service, yaml.MappingNode):
+                keys = [getattr(k, "value", None) for k, _v in service.value] \
+                    if isinstance(service, yaml.MappingNode) else ["build"]
+                if "build" not in keys:  # with build, `image` names the build's result: nothing to pull
                     sites += [_scalar_site(path, v, COMPOSE) for k, v in service.value
                               if getattr(k, "value", None) == "image" and isinstance(v, yaml.ScalarNode)]
         elif kind == KUBERNETES and "kind" in top:

@@ -81,6 +81,16 @@ def test_old_catalog_digests_warn_with_how_to_refresh(tmp_path, capsys):
     assert catalog.age_warnings({"builder": image}, 5, today)
 
 
+def test_pin_reads_past_a_byte_order_mark_keeps_it_and_leaves_compose_builds_alone(tmp_path, capsys):
+    (tmp_path / "Dockerfile").write_bytes(b"\xef\xbb\xbfFROM python:3.12-slim-bookworm\n")
+    (tmp_path / "compose.yaml").write_text("services:\n  app: {build: ., image: 'acme/app:dev'}\n")
+    assert main(["pin", "--offline", "--check", str(tmp_path)]) == 1
+    assert main(["pin", "--offline", str(tmp_path)]) == 0
+    digest = catalog.load().images["docker.io/library/python:3.12-slim-bookworm"].ref.digest
+    assert (tmp_path / "Dockerfile").read_bytes() == f"\ufeffFROM python:3.12-slim-bookworm@{digest}\n".encode()
+    assert (tmp_path / "compose.yaml").read_text() == "services:\n  app: {build: ., image: 'acme/app:dev'}\n"
+
+
 def test_pin_offline_uses_the_catalog_and_check_lists_unpinned(tmp_path, capsys):
     (tmp_path / "Dockerfile").write_text("FROM python:3.12-slim-bookworm AS b\nFROM busybox:1.36\n")
     assert main(["pin", "--offline", str(tmp_path)]) == 2
