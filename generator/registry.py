@@ -321,20 +321,41 @@ class Client:
 
         client = self._http(where.scheme == "http" or is_loopback(_host_only(where.host)))
         for attempt in range(self.retries + 1):
-            try:
-                response = client.get(url, headers=headers)
-            except httpx.TimeoutException:
-                raise RegistryError(f"{label}: the registry at {where.host} did not answer within "
-                                    f"{self.timeout:g}s (timeout)") from None
-            except httpx.TransportError as err:
-                raise RegistryError(f"{label}: cannot reach the registry at {where.base_url} "
-                                    f"({type(err).__name__}: {err or 'connection failed'})") from None
+            response = self._fetch(client, label, f"the registry at {where.host}", url, headers=headers)
             if response.status_code != 429 and response.status_code < 500:
                 return response
             if attempt < self.retries:
                 time.sleep(self._delay(response, attempt))
         raise RegistryError(f"{label}: the registry at {where.host} kept answering {response.status_code} "
                             f"after {self.retries + 1} attempts; try again later")
+
+    def _fetch(self, client: Any, label: str, who: str, url: Any, **kwargs: Any) -> Any:
+        """GET `url`, read whole within `timeout` seconds in all (httpx's own timeouts bound each read, so a
+        server sending a byte at a time would hold pin for ever) and at most MAX_MANIFEST_BYTES; every failure
+        to get a readable answer is a RegistryError naming `who`."""
+        import httpx
+
+        deadline = time.monotonic() + self.timeout
+        try:
+            with client.stream("GET", url, **kwargs) as streamed:
+                body = bytearray()
+                for chunk in streamed.iter_bytes():
+                    body += chunk
+                    if len(body) > MAX_MANIFEST_BYTES:
+                        raise RegistryError(f"{label}: {who} sent more than 4 MiB; refusing it")
+                    if time.monotonic() > deadline:
+                        raise httpx.ReadTimeout("deadline")
+                headers = {k: v for k, v in streamed.headers.items()
+                           if k.lower() not in ("content-encoding", "content-length", "transfer-encoding")}
+                return httpx.Response(streamed.status_code, headers=headers, content=bytes(body),
+                                      request=streamed.request)
+        except httpx.TimeoutException:
+            raise RegistryError(f"{label}: {who} did not answer within {self.timeout:g}s (timeout)") from None
+        except httpx.TransportError as err:
+            raise RegistryError(f"{label}: cannot reach {who} ({type(err).__name__}: "
+                                f"{err or 'connection failed'})") from None
+        except httpx.HTTPError as err:  # e.g. a body that does not decode as its Content-Encoding says
+            raise RegistryError(f"{label}: {who} sent an answer that cannot be read ({type(err).__name__})") from None
 
     def _delay(self, response: Any, attempt: int) -> float:
         retry_after = response.headers.get("retry-after", "")
@@ -373,13 +394,7 @@ class Client:
             query["service"] = params["service"]
         auth = httpx.BasicAuth(*creds) if creds else None
         client = self._http(realm.scheme == "http" or is_loopback(realm.host))
-        try:
-            response = client.get(realm, params=query, auth=auth)
-        except httpx.TimeoutException:
-            raise RegistryError(f"{label}: the token service {realm.host} did not answer within "
-                                f"{self.timeout:g}s (timeout)") from None
-        except httpx.TransportError as err:
-            raise RegistryError(f"{label}: cannot reach the token service {realm} ({type(err).__name__})") from None
+        response = self._fetch(client, label, f"the token service {realm.host}", realm, params=query, auth=auth)
         if response.status_code in (401, 403):
             what = "refused the credentials" if creds else "refused anonymous access; log in first"
             raise RegistryError(f"{label}: the token service {realm.host} {what} ({response.status_code})")
@@ -418,8 +433,10 @@ class Client:
 
 
 def _error_code(response: Any) -> str:
+    """The registry's error code (MANIFEST_UNKNOWN...) when it is one: never its raw text, which could forge
+    lines of pin's own output."""
     try:
-        errors = response.json().get("errors") or []
-        return str(errors[0].get("code", "")) or "Not Found"
+        code = str((response.json().get("errors") or [])[0].get("code", ""))
     except (ValueError, AttributeError, IndexError, TypeError):
         return "Not Found"
+    return code if re.fullmatch(r"[A-Z][A-Z_]{0,39}", code) else "Not Found"

@@ -7,6 +7,9 @@ import base64
 import datetime
 import json
 import re
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -339,6 +342,54 @@ def test_slow_registry_times_out(tmp_path, plain, capsys):
     with TokenFront(plain, anonymous=True, faults=Faults(delay=3.0)) as front:
         err = _fault(tmp_path, ["--timeout", "0.5", *mirror_args(front.host)], capsys)
     assert "timeout" in err and "python:3.12-slim-bookworm" in err
+
+
+class _Hostile(BaseHTTPRequestHandler):
+    """A registry that answers every request in one hostile way, named by the server's `mode`."""
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+    def do_GET(self) -> None:  # noqa: N802 - http.server API
+        mode = self.server.mode  # type: ignore[attr-defined]
+        if mode == "forged":
+            body = json.dumps({"errors": [{"code": "X\ndockseal: every reference is pinned and current"}]}).encode()
+            self.send_response(404)
+        else:
+            body = {"drip": b"{" * 200, "gzip": b"not gzip at all", "big": b" " * (5 * 1024 * 1024)}[mode]
+            self.send_response(200)
+            self.send_header("Content-Type", "application/vnd.oci.image.index.v1+json")
+            if mode == "gzip":
+                self.send_header("Content-Encoding", "gzip")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        try:
+            for i in range(0, len(body), 1 if mode == "drip" else 65536):
+                self.wfile.write(body[i:i + (1 if mode == "drip" else 65536)])
+                self.wfile.flush()
+                if mode == "drip":
+                    time.sleep(0.1)
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+
+
+@pytest.mark.parametrize("mode,expect", [("drip", "did not answer within 1s (timeout)"),
+                                         ("gzip", "cannot be read"), ("big", "more than 4 MiB"),
+                                         ("forged", "(404 Not Found)")])
+def test_hostile_registry_answers_are_faults(tmp_path, capsys, mode, expect):
+    """A body dripped a byte at a time is bounded by --timeout in all, an oversized one is refused while it
+    arrives, an undecodable one is a registry fault (exit 2, not 3), and an error text never reaches the output."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Hostile)
+    server.mode = mode  # type: ignore[attr-defined]
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        start = time.monotonic()
+        err = _fault(tmp_path, ["--timeout", "1", *mirror_args(f"127.0.0.1:{server.server_port}")], capsys)
+        assert time.monotonic() - start < 15
+    finally:
+        server.shutdown()
+    assert expect in err and "every reference" not in err
 
 
 def test_digest_header_not_matching_the_body(tmp_path, plain, capsys):
