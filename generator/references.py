@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Iterator
 
@@ -282,6 +283,7 @@ def _yaml(path: Path, text: str, kind: str) -> list[Site]:
     except yaml.YAMLError as err:
         raise InputError(f"{path}: not valid YAML ({str(err).splitlines()[0]})") from None
     sites: list[Site] = []
+    site = partial(_scalar_site, path, text)
     for doc in documents:
         if not isinstance(doc, yaml.MappingNode):
             continue
@@ -289,20 +291,36 @@ def _yaml(path: Path, text: str, kind: str) -> list[Site]:
         if kind == RECORD:
             images = top.get("images")
             if isinstance(images, yaml.MappingNode):
-                sites += [_scalar_site(path, value, RECORD) for _k, value in images.value
-                          if isinstance(value, yaml.ScalarNode)]
+                sites += [site(value, RECORD) for _k, value in images.value if isinstance(value, yaml.ScalarNode)]
         elif kind == KUSTOMIZATION or top.get("kind") is not None and getattr(top["kind"], "value", "") == "Kustomization":
             sites += _kustomize_sites(path, top.get("images"), text)
         elif kind == COMPOSE and isinstance(top.get("services"), yaml.MappingNode):
             for _name, service in top["services"].value:
-                keys = [getattr(k, "value", None) for k, _v in service.value] \
-                    if isinstance(service, yaml.MappingNode) else ["build"]
-                if "build" not in keys:  # with build, `image` names the build's result: nothing to pull
-                    sites += [_scalar_site(path, v, COMPOSE) for k, v in service.value
-                              if getattr(k, "value", None) == "image" and isinstance(v, yaml.ScalarNode)]
+                fields = _merged(service)
+                image = fields.get("image")
+                if "build" not in fields and isinstance(image, yaml.ScalarNode):  # with build, `image` names
+                    sites.append(site(image, COMPOSE))                             # the build's result
         elif kind == KUBERNETES and "kind" in top:
-            sites += [_scalar_site(path, v, KUBERNETES) for v in _image_values(doc)]
-    return sites
+            sites += [site(v, KUBERNETES) for v in _image_values(doc)]
+    once: dict[tuple[int | None, int | None], Site] = {}  # an aliased value is one site, however often used
+    for found in sites:
+        once.setdefault((found.start, found.end) if found.start is not None else (id(found), None), found)
+    return list(once.values())
+
+
+def _merged(node: object) -> dict[str, object]:
+    """A mapping node's fields with those it takes through `<<: *anchor` merge keys (its own first), by name."""
+    import yaml
+
+    if not isinstance(node, yaml.MappingNode):
+        return {}
+    own = {k.value: v for k, v in node.value if isinstance(k, yaml.ScalarNode) and k.tag != _MERGE_TAG}
+    for key, value in node.value:
+        if isinstance(key, yaml.ScalarNode) and key.tag == _MERGE_TAG:
+            for source in value.value if isinstance(value, yaml.SequenceNode) else [value]:
+                for name, field_value in _merged(source).items():
+                    own.setdefault(name, field_value)
+    return own
 
 
 def _image_values(node: object) -> Iterator[object]:
@@ -321,19 +339,23 @@ def _image_values(node: object) -> Iterator[object]:
 
 
 _STYLES = {None: "plain", "": "plain", "'": "single", '"': "double"}
+_PROPERTIES = re.compile(r"(?:[&!]\S*\s+)*")  # a node's anchor and tag, before its value
+_MERGE_TAG = "tag:yaml.org,2002:merge"
 _NOT_SPECS = {"metadata", "data", "stringData", "binaryData", "labels", "annotations", "status"}
 
 
-def _scalar_site(path: Path, node: object, kind: str) -> Site:
+def _scalar_site(path: Path, text: str, node: object, kind: str) -> Site:
     value, line = node.value, node.start_mark.line + 1  # type: ignore[attr-defined]
     style = _STYLES.get(node.style)  # type: ignore[attr-defined]
     start, end = node.start_mark.index, node.end_mark.index  # type: ignore[attr-defined]
+    start += len(_PROPERTIES.match(text, start).group(0))  # `&anchor` and `!tag` stay as written
     if style is None:
         return Site(path, line, kind, value, skip="a block scalar; write the reference on one line to pin it",
                     blocking=True)
     default = _COMPOSE_DEFAULT.match(value) if kind == COMPOSE else None
-    if default and style == "plain":
-        begin = start + value.index(default.group(2), len(default.group(1)) + 3)
+    inner = start + (style != "plain")  # where the value's characters start (after an opening quote)
+    if default and text[inner:inner + len(value)] == value:  # no escapes between the quotes
+        begin = inner + value.index(default.group(2), len(default.group(1)) + 3)
         return Site(path, line, kind, default.group(2), begin, begin + len(default.group(2)), "raw")
     if "$" in value or "{{" in value:
         return Site(path, line, kind, value, skip="set by a variable or template; pin where it is defined")

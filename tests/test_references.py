@@ -138,3 +138,14 @@ def test_dockerfile_spans_are_exactly_the_reference_text(lines, noise):
         if site.start is not None:
             assert text[site.start:site.end] == site.text
             assert "\n" not in site.text
+
+
+def test_compose_merges_anchors_aliases_and_quoted_defaults():
+    text = ("x-base: &base\n  image: &img nginx:1.25\nservices:\n  web:\n    <<: *base\n  api:\n    <<: *base\n"
+            "  side: {image: *img}\n  quoted: {image: \"${Q_IMAGE:-redis:7}\"}\n"
+            "  built: {<<: *base, build: .}\n")
+    assert [(line, image) for line, _kind, image, _skip in found(text, "compose")] == [(2, "nginx:1.25"),
+                                                                                        (9, "redis:7")]
+    pinned = pin_all(text, "compose")
+    assert pinned == text.replace("nginx:1.25", f"nginx:1.25@{D}").replace("redis:7", f"redis:7@{D}")
+    assert yaml.safe_load(pinned)["services"]["api"]["image"] == f"nginx:1.25@{D}"
