@@ -125,12 +125,12 @@ class _Instruction:
 
 
 def _instructions(text: str) -> Iterator[_Instruction]:
-    physical = text.splitlines(keepends=True)
+    physical = re.findall(r"[^\n]*\n|[^\n]+\Z", text)  # only \n ends a line, as in BuildKit (not U+2028...)
     escape = "\\"
     for line in physical:  # parser directives come first: `# escape=`` ` switches the continuation character
         match = re.match(r"^#\s*(\w+)\s*=\s*(\S+)\s*$", line)
-        if not match:
-            break
+        if not match or match.group(1).lower() not in ("syntax", "escape", "check"):
+            break  # an unknown directive is a comment, and after a comment none is read
         if match.group(1).lower() == "escape" and match.group(2) in ("\\", "`"):
             escape = match.group(2)
     offset, index = 0, 0
@@ -228,6 +228,8 @@ def _dockerfile(path: Path, text: str) -> list[Site]:
                     continue
                 value = token[len("--from="):]
                 vstart = start + len("--from=")
+                if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":  # BuildKit unquotes flags
+                    value, vstart, end = value[1:-1], vstart + 1, end - 1
                 if not value or value.isdigit() or value.lower() in stages:
                     continue
                 line = ins.lines[vstart]

@@ -149,3 +149,13 @@ def test_compose_merges_anchors_aliases_and_quoted_defaults():
     pinned = pin_all(text, "compose")
     assert pinned == text.replace("nginx:1.25", f"nginx:1.25@{D}").replace("redis:7", f"redis:7@{D}")
     assert yaml.safe_load(pinned)["services"]["api"]["image"] == f"nginx:1.25@{D}"
+
+
+def test_dockerfile_lines_directives_and_quoted_flags_as_buildkit_reads_them():
+    text = ("# copyright=acme\n# escape=`\nFROM \\\n    alpine:3.19\n"
+            "LABEL description=\"see\u2028FROM busybox:1.36 for details\"\n"
+            "COPY --from=\"busybox:1.36\" /bin/busybox /bb\n")
+    assert [(line, image) for line, _kind, image, _skip in found(text, "dockerfile")] == [
+        (4, "alpine:3.19"), (6, "busybox:1.36")]
+    assert pin_all(text, "dockerfile") == text.replace("alpine:3.19", f"alpine:3.19@{D}").replace(
+        '"busybox:1.36"', f'"busybox:1.36@{D}"')
