@@ -103,6 +103,8 @@ def merge_tree(directory: Path, base: dict[str, bytes], new: dict[str, bytes], r
             merged[rel] = result.content
             if result.conflicts:
                 out.conflicts.append(rel)
+    if RECORD in merged:  # written last: if a rename fails midway, the record still describes the old render,
+        merged[RECORD] = merged.pop(RECORD)  # so the next update merges the rest instead of taking it for edits
     out.changes = writer.plan(directory, merged)
     return out
 

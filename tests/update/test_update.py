@@ -195,3 +195,11 @@ def test_the_teams_policy_in_the_record_survives_an_update(tmp_path):
     assert "  allowed_registries: [ghcr.io/acme/]  # ours only\n" in (svc / ".dockseal.yml").read_text()
     after = dockseal("check", str(svc))
     assert after.returncode == 1 and "policy/registry" in after.stdout
+
+
+def test_the_record_is_renamed_into_place_last(tmp_path):
+    from generator import update
+
+    svc = new_service(tmp_path / "svc")
+    changes = [c for c in update.plan(svc, {"port": 9000}).changes if c.status != "unchanged"]
+    assert len(changes) > 1 and changes[-1].path == ".dockseal.yml"
