@@ -48,7 +48,10 @@ def plan(directory: Path, set_values: dict[str, Any], template: str | None = Non
     for src in {old_src.spec: old_src, new_src.spec: new_src}.values():
         src.require_trust(trust)
     base_answers = resolve(questions(), rec.answers)
-    new_answers = resolve(questions(), {**rec.answers, **set_values})
+    # A question that was off (compose or kubernetes not wanted) holds a placeholder, not an answer: turning it
+    # on again must derive its default, as `new` would, not validate the placeholder.
+    answered = {q.key: rec.answers[q.key] for q in questions() if q.key in rec.answers and q.active(base_answers)}
+    new_answers = resolve(questions(), {**answered, **set_values})
     check_combinations({"_answers": new_answers})
     base = render(base_answers, old_src.path, rec.images, source=old_src.record(), in_process=trust or old_src.builtin,
                   pinned_on=rec.pinned_on)

@@ -203,3 +203,12 @@ def test_the_record_is_renamed_into_place_last(tmp_path):
     svc = new_service(tmp_path / "svc")
     changes = [c for c in update.plan(svc, {"port": 9000}).changes if c.status != "unchanged"]
     assert len(changes) > 1 and changes[-1].path == ".dockseal.yml"
+
+
+def test_outputs_turned_off_can_be_turned_on_again(tmp_path):
+    svc = new_service(tmp_path / "svc", "kubernetes=false", "compose=false")
+    assert not (svc / "compose.yaml").exists()
+    proc = dockseal("update", "--set", "kubernetes=true", "--set", "compose=true", str(svc))
+    assert proc.returncode == 0, proc.stderr
+    assert (svc / "compose.yaml").is_file() and (svc / "k8s").is_dir()
+    assert dockseal("check", str(svc)).returncode == 0
