@@ -72,8 +72,10 @@ def load(path: Path | None = None) -> OrgConfig:
     template = data.get("template")
     if template is not None and not isinstance(template, str):
         raise InputError(f"{path}: template must be a directory or a git URL")
-    if template and not template.startswith(("/", "git", "https:", "ssh:", "file:")):
-        template = str((path.parent / template).resolve())  # relative to the config file
+    from .source import BUILTIN, is_git_url
+
+    if template and template != BUILTIN and not is_git_url(template):
+        template = str((path.parent / Path(template).expanduser()).resolve())  # relative to the config file
     return OrgConfig(path, template, _mapping(path, "defaults", data.get("defaults")),
                      policy.get("allowed_registries"), policy.get("required_labels", []), policy.get("uid"),
                      policy.get("max_digest_age_days"), ignore)

@@ -147,3 +147,14 @@ def test_pin_offline_json_on_named_files_and_directories(tmp_path, capsys, monke
     assert [(r["file"], r["status"]) for r in data["references"]] == [("Dockerfile", "updated"),
                                                                       ("k8s/pod.yaml", "updated")]
     assert data["written"] == ["Dockerfile", "k8s/pod.yaml"]
+
+
+@pytest.mark.parametrize("written,expected", [
+    ("github-templates", "{dir}/github-templates"), ("builtin", "builtin"),
+    ("git@github.com:acme/t.git", "git@github.com:acme/t.git"), ("https://example.com/t.git", "https://example.com/t.git")])
+def test_org_config_template_paths_are_relative_to_the_config_file(tmp_path, written, expected):
+    from generator import config
+
+    org = tmp_path / "org.yml"
+    org.write_text(f"template: '{written}'\n")
+    assert config.load(org).template == expected.format(dir=tmp_path.resolve())
