@@ -53,6 +53,11 @@ def plan(directory: Path, set_values: dict[str, Any], template: str | None = Non
     answered = {q.key: rec.answers[q.key] for q in questions() if q.key in rec.answers and q.active(base_answers)}
     new_answers = resolve(questions(), {**answered, **set_values})
     check_combinations({"_answers": new_answers})
+    base_keys = ("stack", "stack_version", "base_flavour")
+    if any(new_answers[k] != base_answers[k] for k in base_keys):  # new bases: the allow-list `new` enforces
+        from .policy_config import base_warnings
+
+        notes += base_warnings(directory, *(new_answers[k] for k in base_keys))
     base = render(base_answers, old_src.path, rec.images, source=old_src.record(), in_process=trust or old_src.builtin,
                   pinned_on=rec.pinned_on)
     pins = rec.images if keep_pins else fresher_pins(rec)

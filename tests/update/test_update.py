@@ -212,3 +212,12 @@ def test_outputs_turned_off_can_be_turned_on_again(tmp_path):
     assert proc.returncode == 0, proc.stderr
     assert (svc / "compose.yaml").is_file() and (svc / "k8s").is_dir()
     assert dockseal("check", str(svc)).returncode == 0
+
+
+def test_update_to_other_bases_keeps_to_the_allow_list(tmp_path):
+    svc = new_service(tmp_path / "svc", "base_flavour=slim")
+    (svc / "pyproject.toml").write_text('[tool.dockseal.policy]\nallowed_registries = ["docker.io/library/python"]\n')
+    before = (svc / "Dockerfile").read_bytes()
+    proc = dockseal("update", "--set", "base_flavour=distroless", str(svc))
+    assert proc.returncode == 2 and "gcr.io/distroless" in proc.stderr
+    assert (svc / "Dockerfile").read_bytes() == before
