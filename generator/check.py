@@ -106,7 +106,8 @@ def _drift(directory: Path, rec: records.Record, src: sources.TemplateSource, fu
                                "records (edited by hand?); run `dockseal update`", _rel(path)))
         elif not path.is_file():
             out.append(Finding("missing-file", "error", f"{rel} is generated for this service but missing; "
-                               "run `dockseal update` to restore it", _rel(path)))
+                               "restore it from version control (`dockseal update` keeps a deleted file "
+                               "deleted) or list it under check.ignore in the organisation config", _rel(path)))
         elif file_hash(path.read_bytes()) != want:
             line = _first_difference(path, directory, rel, None if sealed else files.get(rel))
             out.append(Finding("drift", "error", f"{rel} differs from what its answers render with "

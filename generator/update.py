@@ -89,6 +89,13 @@ def merge_tree(directory: Path, base: dict[str, bytes], new: dict[str, bytes], r
     notes = notes if notes is not None else []
     merged: dict[str, bytes] = {}
     out = Plan([], notes=notes)
+    for rel in sorted(set(recorded) - set(base) - set(new) - {RECORD}):  # the template no longer knows it
+        disk_path = directory / rel
+        if disk_path.is_file() and file_hash(disk_path.read_bytes()) == recorded[rel]:
+            writer.contained(directory, rel, "remove")
+            out.deletions.append(rel)
+        elif disk_path.is_file():
+            notes.append(f"{rel}: no longer generated; kept because you edited it")
     for rel in sorted(set(base) | set(new)):
         disk_path = directory / rel
         disk = disk_path.read_bytes() if disk_path.is_file() else None
@@ -102,7 +109,7 @@ def merge_tree(directory: Path, base: dict[str, bytes], new: dict[str, bytes], r
             elif disk is not None:
                 notes.append(f"{rel}: no longer generated; kept because you edited it")
         elif disk is None:
-            if old is None:
+            if old is None or (recorded and rel not in recorded):  # new to this service, never deleted by you
                 merged[rel] = new[rel]
             else:
                 notes.append(f"{rel}: you deleted it; it stays deleted")

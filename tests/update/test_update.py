@@ -221,3 +221,24 @@ def test_update_to_other_bases_keeps_to_the_allow_list(tmp_path):
     proc = dockseal("update", "--set", "base_flavour=distroless", str(svc))
     assert proc.returncode == 2 and "gcr.io/distroless" in proc.stderr
     assert (svc / "Dockerfile").read_bytes() == before
+
+
+def test_update_adds_files_the_template_now_makes_and_removes_untouched_ones_it_stopped_making(tmp_path):
+    """As after a template upgrade: SECURITY.md is new to the service (no recorded hash), legacy.txt and
+    kept.txt were made by the old template (hashes recorded) and it makes them no more."""
+    from generator.seal import file_hash
+
+    svc = new_service(tmp_path / "svc")
+    record = svc / ".dockseal.yml"
+    lines = [line for line in record.read_text().splitlines(keepends=True) if "    SECURITY.md: " not in line]
+    (svc / "SECURITY.md").unlink()
+    old = b"made by the old template\n"
+    (svc / "legacy.txt").write_bytes(old)
+    (svc / "kept.txt").write_bytes(b"edited here\n")
+    at = lines.index("  files:\n") + 1
+    lines[at:at] = [f"    kept.txt: {file_hash(old)}\n", f"    legacy.txt: {file_hash(old)}\n"]
+    record.write_text("".join(lines))
+    proc = dockseal("update", str(svc))
+    assert proc.returncode == 0, proc.stderr
+    assert (svc / "SECURITY.md").is_file() and not (svc / "legacy.txt").exists()
+    assert (svc / "kept.txt").read_bytes() == b"edited here\n" and "kept because you edited it" in proc.stdout + proc.stderr
