@@ -194,11 +194,11 @@ def _resolve_all(sites: list[Site], opts: Options, configs: dict[Path, policy_co
                 entries.append(Entry(site, SKIPPED))
                 continue
             tagged = refs.ImageRef(ref.registry, ref.repository, ref.tag or "latest")
-            if ref.tag is None:
-                warnings.append(f"{site.path}:{site.line}: {site.text} has no tag (implicit latest); name a version tag")
             if ref.tag is None and ref.digest:
                 entries.append(Entry(site, PINNED, ref.digest, "pinned by digest only; no tag to check"))
                 continue
+            if ref.tag is None:
+                warnings.append(f"{site.path}:{site.line}: {site.text} has no tag (implicit latest); name a version tag")
             key = str(tagged)
             if opts.offline:
                 if ref.digest:

@@ -158,3 +158,11 @@ def test_org_config_template_paths_are_relative_to_the_config_file(tmp_path, wri
     org = tmp_path / "org.yml"
     org.write_text(f"template: '{written}'\n")
     assert config.load(org).template == expected.format(dir=tmp_path.resolve())
+
+
+def test_a_digest_only_reference_is_pinned_and_draws_no_tag_warning(tmp_path, capsys):
+    digest = catalog.load().images["docker.io/library/python:3.12-slim-bookworm"].ref.digest
+    (tmp_path / "Dockerfile").write_text(f"FROM python@{digest}\nFROM python\n")
+    main(["pin", "--offline", "--check", str(tmp_path)])
+    err = capsys.readouterr().err
+    assert err.count("has no tag (implicit latest)") == 1 and "Dockerfile:2:" in err
