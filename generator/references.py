@@ -298,7 +298,10 @@ def _yaml(path: Path, text: str, kind: str) -> list[Site]:
             sites += _kustomize_sites(path, top.get("images"), text)
         elif kind == COMPOSE and isinstance(top.get("services"), yaml.MappingNode):
             for _name, service in top["services"].value:
-                fields = _merged(service)
+                try:
+                    fields = _merged(service)
+                except yaml.YAMLError as err:  # `<<:` naming something that is not a mapping
+                    raise InputError(f"{path}: not valid YAML ({getattr(err, 'problem', None) or err})") from None
                 image = fields.get("image")
                 if "build" not in fields and isinstance(image, yaml.ScalarNode):  # with build, `image` names
                     sites.append(site(image, COMPOSE))                             # the build's result
@@ -311,18 +314,14 @@ def _yaml(path: Path, text: str, kind: str) -> list[Site]:
 
 
 def _merged(node: object) -> dict[str, object]:
-    """A mapping node's fields with those it takes through `<<: *anchor` merge keys (its own first), by name."""
+    """A mapping node's fields by name, with those it takes through `<<: *anchor` merge keys (its own win),
+    merged by PyYAML's own flattening, as a load would."""
     import yaml
 
     if not isinstance(node, yaml.MappingNode):
         return {}
-    own = {k.value: v for k, v in node.value if isinstance(k, yaml.ScalarNode) and k.tag != _MERGE_TAG}
-    for key, value in node.value:
-        if isinstance(key, yaml.ScalarNode) and key.tag == _MERGE_TAG:
-            for source in value.value if isinstance(value, yaml.SequenceNode) else [value]:
-                for name, field_value in _merged(source).items():
-                    own.setdefault(name, field_value)
-    return own
+    yaml.constructor.SafeConstructor().flatten_mapping(node)  # merged pairs first, so a later own key wins
+    return {k.value: v for k, v in node.value if isinstance(k, yaml.ScalarNode)}
 
 
 def _image_values(node: object) -> Iterator[object]:
@@ -342,7 +341,6 @@ def _image_values(node: object) -> Iterator[object]:
 
 _STYLES = {None: "plain", "": "plain", "'": "single", '"': "double"}
 _PROPERTIES = re.compile(r"(?:[&!]\S*\s+)*")  # a node's anchor and tag, before its value
-_MERGE_TAG = "tag:yaml.org,2002:merge"
 _NOT_SPECS = {"metadata", "data", "stringData", "binaryData", "labels", "annotations", "status"}
 
 

@@ -32,15 +32,21 @@ def _tree_files(root: Path, exclude: Path | None = None) -> list[Path]:
     return out
 
 
-def _extension_roots(template: Path) -> list[Path]:
-    """The package directories of the template's `_extensions` (their code shapes the output too)."""
+def extension_names(template: Path) -> list[str]:
+    """The dotted names in the template's `_extensions` (none when cookiecutter.json cannot be read)."""
     try:
         spec = json.loads((template / "cookiecutter.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return []
+    names = spec.get("_extensions") if isinstance(spec, dict) else None
+    return [str(n) for n in names] if isinstance(names, list) else []
+
+
+def _extension_roots(template: Path) -> list[Path]:
+    """The package directories of the template's `_extensions` (their code shapes the output too)."""
     roots = []
-    for dotted in spec.get("_extensions") or []:
-        top = str(dotted).split(".")[0]
+    for dotted in extension_names(template):
+        top = dotted.split(".")[0]
         local = template / top
         if local.is_dir():
             roots.append(local)

@@ -9,7 +9,6 @@ built-in one are code from elsewhere: dockseal runs them only with --trust and o
 from __future__ import annotations
 
 import atexit
-import json
 import os
 import re
 import shutil
@@ -54,13 +53,10 @@ class TemplateSource:
     def local_extensions(self) -> list[str]:
         """The Jinja `_extensions` whose module ships inside the template: cookiecutter imports them from its
         folder, so they are code from the template just as hooks are."""
-        try:
-            names = json.loads((self.path / "cookiecutter.json").read_text(encoding="utf-8")).get("_extensions")
-        except (OSError, ValueError, AttributeError):
-            return []
-        return [n for n in names if isinstance(n, str) and (
-            (self.path / f"{n.split('.')[0]}.py").exists() or (self.path / n.split(".")[0]).is_dir())] \
-            if isinstance(names, list) else []
+        from .seal import extension_names
+
+        return [n for n in extension_names(self.path)
+                if (self.path / f"{n.split('.')[0]}.py").exists() or (self.path / n.split(".")[0]).is_dir()]
 
     def require_trust(self, trust: bool) -> None:
         """Stop (exit 2) before a non-built-in template's code (hooks, its own Jinja extensions) could run

@@ -89,35 +89,29 @@ def merge_tree(directory: Path, base: dict[str, bytes], new: dict[str, bytes], r
     notes = notes if notes is not None else []
     merged: dict[str, bytes] = {}
     out = Plan([], notes=notes)
-    for rel in sorted(set(recorded) - set(base) - set(new) - {RECORD}):  # the template no longer knows it
-        disk_path = directory / rel
-        if disk_path.is_file() and file_hash(disk_path.read_bytes()) == recorded[rel]:
-            writer.contained(directory, rel, "remove")
-            out.deletions.append(rel)
-        elif disk_path.is_file():
-            notes.append(f"{rel}: no longer generated; kept because you edited it")
-    for rel in sorted(set(base) | set(new)):
+    for rel in sorted(set(base) | set(new) | set(recorded)):  # recorded only: made by a template since changed
         disk_path = directory / rel
         disk = disk_path.read_bytes() if disk_path.is_file() else None
-        old = _exact_base(rel, base.get(rel), disk, recorded, notes)
         if rel == RECORD:
             merged[rel] = records.with_user_sections(new[rel].decode(), (disk or b"").decode("utf-8", "replace")).encode()
-        elif rel not in new:  # no longer generated
-            if disk is not None and disk == old:
+        elif rel not in new:  # no longer generated: removed when it is still what a render made
+            if disk is not None and (disk == base.get(rel) or file_hash(disk) == recorded.get(rel)):
                 writer.contained(directory, rel, "remove")  # never through a symlink, never outside
                 out.deletions.append(rel)
             elif disk is not None:
                 notes.append(f"{rel}: no longer generated; kept because you edited it")
-        elif disk is None:
-            if old is None or (recorded and rel not in recorded):  # new to this service, never deleted by you
-                merged[rel] = new[rel]
-            else:
-                notes.append(f"{rel}: you deleted it; it stays deleted")
         else:
-            result = merge3(old if old is not None else b"", disk, new[rel], rel)
-            merged[rel] = result.content
-            if result.conflicts:
-                out.conflicts.append(rel)
+            old = _exact_base(rel, base.get(rel), disk, recorded, notes)
+            if disk is None:
+                if old is None or (recorded and rel not in recorded):  # new to this service, never deleted by you
+                    merged[rel] = new[rel]
+                else:
+                    notes.append(f"{rel}: you deleted it; it stays deleted")
+            else:
+                result = merge3(old if old is not None else b"", disk, new[rel], rel)
+                merged[rel] = result.content
+                if result.conflicts:
+                    out.conflicts.append(rel)
     if RECORD in merged:  # written last: if a rename fails midway, the record still describes the old render,
         merged[RECORD] = merged.pop(RECORD)  # so the next update merges the rest instead of taking it for edits
     out.changes = writer.plan(directory, merged)

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from generator import references as r
+from generator.errors import InputError
 
 D = "sha256:" + "ab" * 32
 
@@ -159,3 +161,8 @@ def test_dockerfile_lines_directives_and_quoted_flags_as_buildkit_reads_them():
         (4, "alpine:3.19"), (6, "busybox:1.36")]
     assert pin_all(text, "dockerfile") == text.replace("alpine:3.19", f"alpine:3.19@{D}").replace(
         '"busybox:1.36"', f'"busybox:1.36@{D}"')
+
+
+def test_a_merge_of_something_that_is_not_a_mapping_is_invalid_yaml():
+    with pytest.raises(InputError, match="not valid YAML .expected a mapping or list of mappings for merging"):
+        r.find(Path("compose.yaml"), "services:\n  web:\n    <<: 3\n    image: x:1\n", "compose")

@@ -138,10 +138,9 @@ def _run_as_non_root(security: dict) -> None:
         security.setdefault("runAsNonRoot", True)
 
 
-def _container_fixes(container: dict, wanted: Collection[str], windows: bool) -> bool:
+def _container_fixes(container: dict, wanted: Collection[str], windows: bool) -> None:
     from ruamel.yaml.comments import CommentedMap
 
-    before = repr(container)
     if "DS202" in wanted and "imagePullPolicy" not in container:
         container["imagePullPolicy"] = "Always"
     security = _security_context(container) if "DS210" in wanted else None
@@ -155,16 +154,14 @@ def _container_fixes(container: dict, wanted: Collection[str], windows: bool) ->
                 caps["drop"] = ["ALL"]
         _run_as_non_root(security)
         _attach(container, security)
-    return repr(container) != before
 
 
-def _pod_fixes(spec: dict, wanted: Collection[str]) -> bool:
+def _pod_fixes(spec: dict, wanted: Collection[str]) -> None:
     from ruamel.yaml.comments import CommentedMap
 
     windows = isinstance(spec.get("os"), dict) and spec["os"].get("name") == "windows"
     containers = [c for key in ("initContainers", "containers") for c in (spec.get(key) or [])
                   if isinstance(c, dict)]
-    before = repr(spec.get("securityContext"))
     security = _security_context(spec) if "DS210" in wanted else None
     if security is not None:
         if not windows and "seccompProfile" not in security and not any(  # Windows pods may not set it
@@ -173,37 +170,33 @@ def _pod_fixes(spec: dict, wanted: Collection[str]) -> bool:
             security["seccompProfile"] = CommentedMap([("type", "RuntimeDefault")])
         _run_as_non_root(security)
         _attach(spec, security)
-    changed = repr(spec.get("securityContext")) != before
     for container in containers:
-        changed = _container_fixes(container, wanted, windows) or changed
-    return changed
+        _container_fixes(container, wanted, windows)
 
 
 def _fix_document(doc: object, kind: str, wanted: Collection[str]) -> bool:
-    """Add the missing fields to one loaded document; whether anything was added."""
-    changed = False
+    """Add the missing fields to one loaded document; whether anything was added (fixes only add, so a
+    document that reads the same afterwards is unchanged)."""
+    before = repr(doc)
     if kind == KUBERNETES:
         for template in pss.pod_specs(doc):
-            changed = _pod_fixes(template.spec, wanted) or changed
+            _pod_fixes(template.spec, wanted)
     elif kind == COMPOSE and "DS105" in wanted:
         for service in compose_services(doc).values():
             opts = service.get("security_opt") if isinstance(service, dict) else ()
             if opts is None:
                 service["security_opt"] = ["no-new-privileges:true"]
-                changed = True
             elif isinstance(opts, list) and not any(str(o).startswith("no-new-privileges") for o in opts):
                 opts.append("no-new-privileges:true")
-                changed = True
-    return changed
+    return repr(doc) != before
 
 
 def _documents(text: str) -> list[str] | None:
     """The stream cut before each `---` line, each part one document (with its marker line and comments);
     None when a marker carries content or a directive is present, which only a whole-stream rewrite keeps."""
-    starts = [m.start() for m in _DOCUMENT_START.finditer(text)]
     if _MARKER_WITH_CONTENT.search(text) or re.search(r"^(?:%|\.\.\.)", text, re.M):
         return None
-    cuts = [0, *[s for s in starts if s > 0], len(text)]
+    cuts = [0, *[m.start() for m in _DOCUMENT_START.finditer(text) if m.start() > 0], len(text)]
     return [text[a:b] for a, b in zip(cuts, cuts[1:]) if b > a]
 
 
